@@ -1,0 +1,118 @@
+"""Checkpoint → plain NumPy arrays per layer, plus the facts the artifact states about itself."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from train.checkpoint import Checkpoint
+from train.data import load_all
+from train.loop import predict_logits
+
+N_SELF_TEST_IMAGES = 10  # the first image of each class in the data set
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One dense layer as the artifact uses it: `activation(x @ weight + bias)`, weight shaped (in, out)."""
+
+    weight: np.ndarray
+    bias: np.ndarray
+    activation: str
+
+
+@dataclass(frozen=True)
+class SelfTest:
+    """Inputs the artifact re-runs on `--self-test`, with the logits torch computed for them."""
+
+    images: np.ndarray  # raw pixels, int (n, 64)
+    logits: np.ndarray  # float32 (n, n_classes)
+
+
+@dataclass(frozen=True)
+class ModelArrays:
+    """Everything the template needs: layers in forward order, input scaling, classes, metadata."""
+
+    layers: tuple[Layer, ...]
+    input_scale: float
+    pixel_range: tuple[float, float]
+    classes: tuple[int, ...]
+    self_test: SelfTest
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def weights_sha256(self) -> str:
+        return weights_sha256([(layer.weight, layer.bias) for layer in self.layers])
+
+
+def weights_sha256(layers: Sequence[tuple[np.ndarray, np.ndarray]]) -> str:
+    """SHA-256 of every weight then bias, in forward order, as little-endian float32 in C order, each weight
+    shaped (in, out). The artifact computes the same digest over its `LAYERS` in `--self-test`."""
+    digest = hashlib.sha256()
+    for weight, bias in layers:
+        for array in (weight, bias):
+            digest.update(np.ascontiguousarray(array, dtype="<f4").tobytes())
+    return digest.hexdigest()
+
+
+def layers_from_state_dict(ckpt: Checkpoint) -> tuple[Layer, ...]:
+    """One (in, out) float32 weight and one bias per `nn.Linear`, hidden layers with the configured activation,
+    the output layer with none (the logits)."""
+    n_layers = len(ckpt.config.model.layer_sizes) - 1
+    layers = []
+    for i in range(n_layers):
+        weight = ckpt.state_dict[f"layers.{i}.weight"].detach().cpu().numpy()
+        bias = ckpt.state_dict[f"layers.{i}.bias"].detach().cpu().numpy()
+        activation = ckpt.config.model.activation if i < n_layers - 1 else "identity"
+        layers.append(
+            Layer(
+                weight=np.ascontiguousarray(weight.T, dtype=np.float32),
+                bias=np.ascontiguousarray(bias, dtype=np.float32),
+                activation=activation,
+            )
+        )
+    return tuple(layers)
+
+
+def self_test_cases(ckpt: Checkpoint) -> SelfTest:
+    """The first image of each class in the data set, with the torch model's logits for them."""
+    x, y = load_all()
+    first = [int(np.flatnonzero(y == c)[0]) for c in ckpt.classes][:N_SELF_TEST_IMAGES]
+    images = x[first]
+    return SelfTest(images=images.astype(np.int64), logits=predict_logits(ckpt.build_model(), images))
+
+
+def from_checkpoint(ckpt: Checkpoint) -> ModelArrays:
+    """The arrays and metadata for `ckpt`; nothing here depends on time, paths or the machine."""
+    layers = layers_from_state_dict(ckpt)
+    model = ckpt.config.model
+    arrays = ModelArrays(
+        layers=layers,
+        input_scale=float(model.input_scale),
+        pixel_range=ckpt.pixel_range,
+        classes=ckpt.classes,
+        self_test=self_test_cases(ckpt),
+    )
+    arrays.metadata.update(
+        {
+            "name": "digits_infer",
+            "task": "8x8 handwritten digit classification (scikit-learn digits), raw pixels 0..16",
+            "classes": list(ckpt.classes),
+            "layer_sizes": list(model.layer_sizes),
+            "activation": model.activation,
+            "n_parameters": model.n_parameters(),
+            "input_scale": float(model.input_scale),
+            "pixel_range": list(ckpt.pixel_range),
+            "weights_sha256": arrays.weights_sha256,
+            "train_accuracy_torch": ckpt.train_accuracy,
+            "test_accuracy_torch": ckpt.test_accuracy,
+            "split": {"test_size": 0.2, "stratify": True, "split_seed": ckpt.config.split_seed},
+            "torch_version": ckpt.torch_version,
+            "train_config": ckpt.config.to_dict(),
+        }
+    )
+    return arrays

@@ -1,0 +1,59 @@
+"""Every workflow of digits-infer; `nox -l` lists them."""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "venv"  # pip inside venv: pip finds the local torch wheel, uv does not
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "verify"]  # a bare `nox`: cheap and useful
+
+PYTHON = "3.11"  # the torch 2.13.0 CPU wheel on these machines is built for CPython 3.11
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+DEPENDENCIES = PYPROJECT["project"]["dependencies"]
+CHECKPOINT = "generated/model.pt"
+ARTIFACT = "generated/digits_infer.py"
+
+
+def install(session: nox.Session, *groups: str, project: bool = True) -> None:
+    """The project's dependencies (unless `project=False`) plus the named dependency groups from pyproject.toml."""
+    extra = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
+    session.install(*(DEPENDENCIES if project else []), *extra)
+
+
+@nox.session(python=PYTHON, default=False)
+def build(session: nox.Session) -> None:
+    """The main job: train the default model, generate the artifact, verify it against torch."""
+    install(session)
+    session.run("python", "-m", "train", "--out", CHECKPOINT, *session.posargs)
+    session.run("python", "-m", "codegen", "--checkpoint", CHECKPOINT, "--out", ARTIFACT)
+    session.run("python", "-m", "codegen.verify", "--checkpoint", CHECKPOINT, "--artifact", ARTIFACT)
+
+
+@nox.session(python=PYTHON, default=False)
+def generate(session: nox.Session) -> None:
+    """Regenerate the artifact from the committed checkpoint (no training)."""
+    install(session)
+    session.run("python", "-m", "codegen", "--checkpoint", CHECKPOINT, "--out", ARTIFACT)
+
+
+@nox.session(python=PYTHON)
+def verify(session: nox.Session) -> None:
+    """Prove the committed artifact is current, runs without torch, and matches torch on all 1,797 digits."""
+    install(session)
+    session.run("python", "-m", "codegen.verify", "--checkpoint", CHECKPOINT, "--artifact", ARTIFACT)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pytest); pass pytest options after --."""
+    install(session, "test")
+    session.run("pytest", *(session.posargs or ["-q"]))
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Lint everything, the generated artifact included (ruff)."""
+    install(session, "lint", project=False)
+    session.run("ruff", "check", ".", *session.posargs)

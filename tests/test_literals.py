@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+import pytest
+
+from codegen.literals import LiteralError, float32_rows, format_float32, python_literal
+
+SPECIAL = np.array(
+    [0.0, -0.0, 1.0, -1.0, 0.1, 1 / 3, 3.2e-7, 1e-45, -1e-45, 1.1754944e-38, 3.4028235e38, -3.4028235e38, 0.0625],
+    dtype=np.float32,
+)
+
+
+def _reads_back(text: str) -> np.float32:
+    return np.float32(float(text))
+
+
+def test_format_float32_round_trips_bit_exact_on_special_values() -> None:
+    for value in SPECIAL:
+        assert _reads_back(format_float32(value)).tobytes() == value.tobytes(), value
+
+
+def test_format_float32_round_trips_bit_exact_on_random_bit_patterns() -> None:
+    bits = np.random.default_rng(0).integers(0, 2**32, 100_000, dtype=np.uint64).astype(np.uint32)
+    values = bits.view(np.float32)
+    for value in values[np.isfinite(values)]:
+        assert _reads_back(format_float32(value)).tobytes() == value.tobytes()
+
+
+def test_format_float32_is_short_not_lossy() -> None:
+    assert format_float32(np.float32(0.1)) == "0.1"
+    assert format_float32(np.float32(3.2e-7)) == "3.2e-7"  # where emlearn's "{:.6f}" would write 0.000000
+    assert format_float32(np.float32(-0.0)) == "-0.0"
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_format_float32_rejects_non_finite(value: float) -> None:
+    with pytest.raises(LiteralError, match="expected a finite float32"):
+        format_float32(value)
+
+
+def test_float32_rows_is_a_nested_tuple_literal_of_the_same_bits() -> None:
+    matrix = np.random.default_rng(1).standard_normal((7, 33)).astype(np.float32)
+    text = float32_rows(matrix, indent=0)
+    np.testing.assert_array_equal(np.array(ast.literal_eval(text), dtype=np.float32).view(np.uint32),
+                                  matrix.view(np.uint32))
+    assert max(len(line) for line in text.splitlines()) <= 120
+    single = float32_rows(np.array([2.5], dtype=np.float32), indent=0)
+    assert ast.literal_eval(single) == (2.5,)
+
+
+def test_float32_rows_rejects_other_dtypes() -> None:
+    with pytest.raises(LiteralError, match="expected a float32 array"):
+        float32_rows(np.zeros(3), indent=0)
+
+
+HOSTILE = [
+    "quote ' and \" and ''' and \"\"\"",
+    "back\\slash\\",
+    "new\nline\r\n and \x00 nul and \u2028 separator",
+    "{{ jinja }} {% if x %} {# c #}",
+    "# comment\n import os; os.system('echo pwned')",
+    "\udcff lone surrogate",
+    "é ü 数字 🙂",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_python_literal_round_trips_hostile_strings(text: str) -> None:
+    for indent in (0, None):
+        rendered = python_literal({"key": [text, (text,)], text: {"nested": text}}, indent)
+        assert ast.literal_eval(rendered) == {"key": [text, (text,)], text: {"nested": text}}
+    assert "\n" not in python_literal(text, None)
+
+
+def test_python_literal_round_trips_numbers_exactly() -> None:
+    value = {"a": 0.1 + 0.2, "b": -0.0, "c": 10**30, "d": True, "e": None, "f": 1e-300}
+    assert ast.literal_eval(python_literal(value)) == value
+
+
+@pytest.mark.parametrize("bad", [float("nan"), {1: "int key"}, object(), {"x": {1, 2}}])
+def test_python_literal_rejects_what_it_cannot_write_exactly(bad: object) -> None:
+    with pytest.raises(LiteralError):
+        python_literal(bad)

@@ -1,0 +1,83 @@
+"""The micrograd pattern: the same computation in torch and in the generated NumPy file must agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from codegen.arrays import from_checkpoint
+from codegen.render import render
+from codegen.verify import LOGIT_TOLERANCE, VerificationError, parity, torch_free_logits, verify
+from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, import_file, tiny_config
+from train import checkpoint
+from train.data import load_all
+from train.loop import fit, predict_logits
+
+
+def test_shipped_artifact_matches_torch_on_all_1797_digits(shipped: ModuleType) -> None:
+    ckpt = checkpoint.load(COMMITTED_CHECKPOINT)
+    x, _ = load_all()
+    expected = predict_logits(ckpt.build_model(), x)
+    got = shipped.logits(x)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got.argmax(axis=1), expected.argmax(axis=1))
+    assert np.abs(got.astype(np.float64) - expected).max() <= LOGIT_TOLERANCE
+
+
+def test_shipped_artifact_accuracy_equals_torch_accuracy_from_the_checkpoint(shipped: ModuleType) -> None:
+    ckpt = checkpoint.load(COMMITTED_CHECKPOINT)
+    x, _y = load_all()
+    result = parity(ckpt, shipped.logits(x), predict_logits(ckpt.build_model(), x))
+    assert result.ok
+    assert result.accuracy["artifact"]["test"] == pytest.approx(ckpt.test_accuracy, abs=1e-12)
+    assert result.accuracy["artifact"]["train"] == pytest.approx(ckpt.train_accuracy, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "model", [{"activation": "tanh", "hidden": (12, 10)}, {"activation": "sigmoid"}, {"hidden": ()}]
+)
+def test_every_activation_and_depth_matches_torch(model: dict[str, object], tmp_path: Path) -> None:
+    ckpt = checkpoint.from_result(fit(tiny_config(**model), progress=False))
+    path = tmp_path / "variant.py"
+    path.write_text(render(from_checkpoint(ckpt)), encoding="utf-8")
+    module = import_file(path, f"variant_{tmp_path.name}")
+    x, _ = load_all()
+    expected = predict_logits(ckpt.build_model(), x)
+    got = module.logits(x)
+    np.testing.assert_array_equal(got.argmax(axis=1), expected.argmax(axis=1))
+    assert np.abs(got.astype(np.float64) - expected).max() <= LOGIT_TOLERANCE
+    assert module.self_test() == []
+
+
+def test_artifact_runs_where_torch_cannot_be_imported(tiny_artifact_path: Path, tiny_artifact: ModuleType) -> None:
+    x, _ = load_all()
+    np.testing.assert_array_equal(torch_free_logits(tiny_artifact_path, x[:50]), tiny_artifact.logits(x[:50]))
+
+
+def test_torch_free_run_fails_if_the_artifact_imports_torch(tiny_artifact_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "imports_torch.py"
+    source = tiny_artifact_path.read_text(encoding="utf-8").replace("\nimport sys\n", "\nimport sys\nimport torch\n")
+    bad.write_text(source, encoding="utf-8")
+    x, _ = load_all()
+    with pytest.raises(VerificationError, match="blocked"):
+        torch_free_logits(bad, x[:5])
+
+
+def test_verify_passes_on_the_committed_tree() -> None:
+    assert verify(COMMITTED_CHECKPOINT, COMMITTED_ARTIFACT).ok
+
+
+def test_verify_fails_after_one_weight_is_hand_edited(tmp_path: Path) -> None:
+    source = COMMITTED_ARTIFACT.read_text(encoding="utf-8")
+    marker = "_W1 = np.array((\n    ("
+    start = source.index(marker) + len(marker)
+    end = source.index(",", start)
+    edited = tmp_path / "digits_infer.py"
+    edited.write_text(source[:start] + repr(float(source[start:end]) + 0.001) + source[end:], encoding="utf-8")
+    with pytest.raises(VerificationError, match="differs from a fresh render"):
+        verify(COMMITTED_CHECKPOINT, edited)
+    module = import_file(edited, "edited_predictor")
+    assert any("weights sha256" in p for p in module.self_test())

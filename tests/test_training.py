@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import tiny_config
+from train import checkpoint
+from train.__main__ import main as train_main
+from train.config import TrainConfig
+from train.loop import fit
+from train.model import MLP, ModelConfig
+
+
+def test_training_is_bit_identical_with_the_same_seeds() -> None:
+    a = fit(tiny_config(dropout=0.2), progress=False).model.state_dict()
+    b = fit(tiny_config(dropout=0.2), progress=False).model.state_dict()
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
+def test_a_different_seed_gives_different_weights() -> None:
+    a = fit(tiny_config(), progress=False).model.state_dict()
+    b = fit(TrainConfig(model=ModelConfig(hidden=(16,)), epochs=3, lr=2e-2, seed=1), progress=False).model.state_dict()
+    assert not torch.equal(a["layers.0.weight"], b["layers.0.weight"])
+
+
+def test_tiny_model_learns_well_above_chance() -> None:
+    result = fit(tiny_config(), progress=False)
+    assert result.test_accuracy > 0.8
+    assert [e.epoch for e in result.history] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("hidden", [(), (8,), (12, 8, 6)])
+def test_model_depth_is_configurable(hidden: tuple[int, ...]) -> None:
+    model = MLP(ModelConfig(hidden=hidden, activation="tanh"))
+    assert len(model.layers) == len(hidden) + 1
+    assert model(torch.zeros(5, 64)).shape == (5, 10)
+    assert sum(p.numel() for p in model.parameters()) == ModelConfig(hidden=hidden).n_parameters()
+
+
+def test_input_scaling_happens_inside_the_model() -> None:
+    model = MLP(ModelConfig(hidden=(), input_scale=0.5)).eval()
+    with torch.no_grad():
+        x = torch.full((1, 64), 2.0)
+        expected = model.layers[0](x * 0.5)
+        assert torch.equal(model(x), expected)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"activation": "gelu"}, "activation must be one of"),
+        ({"hidden": (0,)}, "hidden sizes must be positive"),
+        ({"dropout": 1.0}, "dropout must be in"),
+    ],
+)
+def test_bad_model_config_is_rejected(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ModelConfig(**kwargs)  # type: ignore[arg-type]
+
+
+def test_checkpoint_round_trip_keeps_everything(tiny_checkpoint_path: Path) -> None:
+    ckpt = checkpoint.load(tiny_checkpoint_path)
+    assert ckpt.config == tiny_config()
+    assert ckpt.classes == tuple(range(10))
+    assert ckpt.pixel_range == (0.0, 16.0)
+    assert ckpt.torch_version == str(torch.__version__)
+    assert len(ckpt.history) == 3
+    assert ckpt.test_accuracy == ckpt.history[-1].test_accuracy
+    again = tiny_checkpoint_path.parent / "again.pt"
+    checkpoint.save(ckpt, again)
+    reloaded = checkpoint.load(again)
+    for key, value in ckpt.state_dict.items():
+        assert torch.equal(value, reloaded.state_dict[key])
+    model = ckpt.build_model()
+    x = torch.from_numpy(np.arange(64, dtype=np.float32).reshape(1, 64) % 17)
+    assert torch.equal(model(x), reloaded.build_model()(x))
+
+
+def test_load_rejects_missing_foreign_and_corrupt_files(tmp_path: Path) -> None:
+    with pytest.raises(checkpoint.CheckpointError, match="no checkpoint at"):
+        checkpoint.load(tmp_path / "missing.pt")
+    foreign = tmp_path / "foreign.pt"
+    torch.save({"weights": torch.zeros(3)}, foreign)
+    with pytest.raises(checkpoint.CheckpointError, match="expected a checkpoint of format"):
+        checkpoint.load(foreign)
+    corrupt = tmp_path / "corrupt.pt"
+    corrupt.write_bytes(b"not a zip file")
+    with pytest.raises(checkpoint.CheckpointError, match="not a readable torch checkpoint"):
+        checkpoint.load(corrupt)
+
+
+def test_load_refuses_pickled_code(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.pt"
+    torch.save({"format": checkpoint.FORMAT, "payload": Path("x")}, evil)  # an arbitrary class, not allowed
+    with pytest.raises(checkpoint.CheckpointError, match="not a readable torch checkpoint"):
+        checkpoint.load(evil)
+
+
+def test_cli_writes_a_loadable_checkpoint(tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "cli.pt"
+    code = train_main(["--out", str(out), "--hidden", "8", "--epochs", "2", "--split-seed", "2", "--quiet"])
+    assert code == 0
+    ckpt = checkpoint.load(out)
+    assert ckpt.config.split_seed == 2
+    assert ckpt.config.model.hidden == (8,)
+    assert [p.name for p in out.parent.iterdir()] == ["cli.pt"]  # no temporary file left behind
+
+
+def test_cli_rejects_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        train_main(["--hidden", "12,x"])
+    assert exit_info.value.code == 2
+    assert "expected comma-separated widths" in capsys.readouterr().err

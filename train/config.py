@@ -1,0 +1,49 @@
+"""Training configuration: one typed dataclass, defaults are the shipped model's."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from train.model import ModelConfig
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that determines a training run; with the same values on the same machine the weights are
+    bit-identical."""
+
+    model: ModelConfig = field(default_factory=ModelConfig)
+    split_seed: int = 0
+    seed: int = 0
+    epochs: int = 40
+    batch_size: int = 64
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    label_smoothing: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1:
+            raise ValueError(f"epochs must be at least 1, got {self.epochs}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        if not self.lr > 0:
+            raise ValueError(f"lr must be positive, got {self.lr}")
+        if self.weight_decay < 0:
+            raise ValueError(f"weight_decay must be non-negative, got {self.weight_decay}")
+        if not 0.0 <= self.label_smoothing < 1.0:
+            raise ValueError(f"label_smoothing must be in [0, 1), got {self.label_smoothing}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of built-in types, as stored in the checkpoint."""
+        d = asdict(self)
+        d["model"]["hidden"] = list(self.model.hidden)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
+        """Inverse of `to_dict`."""
+        d = dict(d)
+        model = dict(d.pop("model"))
+        model["hidden"] = tuple(model["hidden"])
+        return cls(model=ModelConfig(**model), **d)
