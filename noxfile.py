@@ -9,7 +9,8 @@ nox.options.default_venv_backend = "venv"  # pip inside venv: pip finds the loca
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "verify"]  # a bare `nox`: cheap and useful
 
-PYTHON = "3.11"  # the torch 2.13.0 CPU wheel on these machines is built for CPython 3.11
+PYTHON = "3.11"
+PORTABLE_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]  # what the artifact promises  # the torch 2.13.0 CPU wheel on these machines is built for CPython 3.11
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 DEPENDENCIES = PYPROJECT["project"]["dependencies"]
 CHECKPOINT = "generated/model.pt"
@@ -57,3 +58,17 @@ def lint(session: nox.Session) -> None:
     """Lint everything, the generated artifact included (ruff)."""
     install(session, "lint", project=False)
     session.run("ruff", "check", ".", *session.posargs)
+
+
+@nox.session(python=PORTABLE_PYTHONS, default=False)
+@nox.parametrize("numpy", ["1.26", "2"])
+def portability(session: nox.Session, numpy: str) -> None:
+    """Run the artifact's own tests and --self-test under Python 3.9-3.13 with NumPy 1.26 and the newest NumPy 2."""
+    if numpy == "1.26" and session.python in ("3.13",):
+        session.skip(f"NumPy 1.26 has no release for Python {session.python}")
+    # scikit-learn only loads the digits for the tests; the artifact itself imports nothing but NumPy
+    spec = "numpy==1.26.*" if numpy == "1.26" else "numpy>=2"
+    session.install(spec, "scikit-learn", *nox.project.dependency_groups(PYPROJECT, "test"))
+    session.run("python", "-c", "import sys, numpy; print('Python', sys.version.split()[0], 'NumPy', numpy.__version__)")
+    session.run("python", ARTIFACT, "--self-test")
+    session.run("pytest", "tests/artifact", "-q", "-p", "no:cacheprovider", *session.posargs)

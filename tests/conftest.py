@@ -1,29 +1,19 @@
-"""Shared fixtures: tiny models trained on the real digits, their rendered artifacts, and the committed ones."""
+"""Shared fixtures. This module must import without torch: `tests/artifact` runs under Python 3.9-3.13 with only
+NumPy, pytest, hypothesis and scikit-learn (to load the digits) installed; torch fixtures import lazily."""
 
 from __future__ import annotations
 
 import importlib.util
-import sys
+import os
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
-
-from codegen.arrays import from_checkpoint
-from codegen.render import render
-from train import checkpoint
-from train.config import TrainConfig
-from train.loop import fit
-from train.model import ModelConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED_CHECKPOINT = ROOT / "generated" / "model.pt"
-COMMITTED_ARTIFACT = ROOT / "generated" / "digits_infer.py"
-
-
-def tiny_config(**model: object) -> TrainConfig:
-    """A model small and short enough to train in well under a second."""
-    return TrainConfig(model=ModelConfig(**{"hidden": (16,), **model}), epochs=3, lr=2e-2)
+COMMITTED_ARTIFACT = Path(os.environ.get("DIGITS_INFER_ARTIFACT", ROOT / "generated" / "digits_infer.py"))
 
 
 def import_file(path: Path, name: str) -> ModuleType:
@@ -37,19 +27,43 @@ def import_file(path: Path, name: str) -> ModuleType:
 
 
 @pytest.fixture(scope="session")
+def shipped() -> ModuleType:
+    """The committed artifact, imported under a different name than its file's."""
+    return import_file(COMMITTED_ARTIFACT, "shipped_digits_predictor")
+
+
+@pytest.fixture(scope="session")
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """All 1,797 digits: raw pixels float32 (n, 64), labels int64."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    return data.data.astype(np.float32), data.target.astype(np.int64)
+
+
+@pytest.fixture(scope="session")
 def tiny_checkpoint_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.tiny import tiny_config
+    from train import checkpoint
+    from train.loop import fit
+
     path = tmp_path_factory.mktemp("tiny") / "tiny.pt"
     checkpoint.save(checkpoint.from_result(fit(tiny_config(), progress=False)), path)
     return path
 
 
 @pytest.fixture(scope="session")
-def tiny_checkpoint(tiny_checkpoint_path: Path) -> checkpoint.Checkpoint:
+def tiny_checkpoint(tiny_checkpoint_path: Path):  # -> train.checkpoint.Checkpoint
+    from train import checkpoint
+
     return checkpoint.load(tiny_checkpoint_path)
 
 
 @pytest.fixture(scope="session")
-def tiny_artifact_path(tiny_checkpoint: checkpoint.Checkpoint, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tiny_artifact_path(tiny_checkpoint, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from codegen.arrays import from_checkpoint
+    from codegen.render import render
+
     path = tmp_path_factory.mktemp("artifact") / "tiny_predictor.py"
     path.write_text(render(from_checkpoint(tiny_checkpoint)), encoding="utf-8")
     return path
@@ -58,14 +72,3 @@ def tiny_artifact_path(tiny_checkpoint: checkpoint.Checkpoint, tmp_path_factory:
 @pytest.fixture(scope="session")
 def tiny_artifact(tiny_artifact_path: Path) -> ModuleType:
     return import_file(tiny_artifact_path, "tiny_predictor_under_test")
-
-
-@pytest.fixture(scope="session")
-def shipped() -> ModuleType:
-    """The committed artifact, imported under a different name than its file's."""
-    return import_file(COMMITTED_ARTIFACT, "shipped_digits_predictor")
-
-
-@pytest.fixture
-def python() -> str:
-    return sys.executable

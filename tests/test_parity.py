@@ -11,7 +11,8 @@ import pytest
 from codegen.arrays import from_checkpoint
 from codegen.render import render
 from codegen.verify import LOGIT_TOLERANCE, VerificationError, parity, torch_free_logits, verify
-from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, import_file, tiny_config
+from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, import_file
+from tests.tiny import tiny_config
 from train import checkpoint
 from train.data import load_all
 from train.loop import fit, predict_logits

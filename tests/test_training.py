@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from tests.conftest import tiny_config
+from tests.tiny import tiny_config
 from train import checkpoint
 from train.__main__ import main as train_main
 from train.config import TrainConfig

@@ -1,0 +1,135 @@
+"""`python digits_infer.py …`: outputs, exit status 0/1/2, one-line errors and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from tests.conftest import COMMITTED_ARTIFACT
+
+
+def run(*args: str, stdin: str | None = None, artifact: Path = COMMITTED_ARTIFACT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(artifact), *args], input=stdin, capture_output=True, text=True, check=False
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 2, result
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+@pytest.fixture
+def images(digits: tuple, tmp_path: Path) -> tuple[np.ndarray, Path]:
+    x = digits[0][:6]
+    np.save(tmp_path / "x.npy", x)
+    return x, tmp_path
+
+
+def test_npy_csv_with_header_and_stdin_print_one_label_per_line(shipped: ModuleType, images: tuple) -> None:
+    x, folder = images
+    expected = [str(v) for v in shipped.predict(x)]
+    header = ",".join(f"pixel_{i}" for i in range(64))
+    np.savetxt(folder / "x.csv", x, delimiter=",", fmt="%g", header=header, comments="")
+    np.savetxt(folder / "plain.csv", x, delimiter=",", fmt="%g")
+    for name in ("x.npy", "x.csv", "plain.csv"):
+        result = run(str(folder / name))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines() == expected
+    stdin = (folder / "x.csv").read_text()
+    assert run("-", stdin=stdin).stdout.splitlines() == expected
+    np.save(folder / "one.npy", x[0].reshape(8, 8))
+    assert run(str(folder / "one.npy")).stdout.splitlines() == expected[:1]
+
+
+def test_proba_and_json_outputs_agree_with_the_api(shipped: ModuleType, images: tuple) -> None:
+    x, folder = images
+    rows = [json.loads(line) for line in run(str(folder / "x.npy"), "--json").stdout.splitlines()]
+    assert [r["label"] for r in rows] == shipped.predict(x).tolist()
+    assert [r["proba"] for r in rows] == shipped.predict_proba(x).tolist()  # exact: repr of float64 round-trips
+    lines = [line.split() for line in run(str(folder / "x.npy"), "--proba").stdout.splitlines()]
+    assert [int(line[0]) for line in lines] == shipped.predict(x).tolist()
+    np.testing.assert_allclose([[float(v) for v in line[1:]] for line in lines], shipped.predict_proba(x), atol=1e-6)
+
+
+def test_info_self_test_and_help(shipped: ModuleType) -> None:
+    assert json.loads(run("--info").stdout) == shipped.METADATA
+    result = run("--self-test")
+    assert result.returncode == 0
+    assert "self-test passed" in result.stdout
+    helped = run("--help")
+    assert helped.returncode == 0
+    for option in ("--proba", "--json", "--info", "--self-test", "--no-range-check"):
+        assert option in helped.stdout
+
+
+def test_self_test_catches_a_hand_edited_copy(tmp_path: Path) -> None:
+    source = COMMITTED_ARTIFACT.read_text(encoding="utf-8")
+    marker = "_B1 = np.array((\n    "
+    start = source.index(marker) + len(marker)
+    end = source.index(",", start)
+    copy = tmp_path / "copied.py"
+    copy.write_text(source[:start] + repr(float(source[start:end]) + 1e-3) + source[end:], encoding="utf-8")
+    result = run("--self-test", artifact=copy)
+    assert result.returncode == 1
+    assert "weights sha256" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_usage_and_bad_files_exit_2_with_one_line(images: tuple) -> None:
+    x, folder = images
+    assert_one_line_error(run(), "expected an input FILE")
+    assert_one_line_error(run("--frobnicate"), "unrecognized arguments")
+    assert_one_line_error(run("--proba", "--json", str(folder / "x.npy")), "not allowed with")
+    assert_one_line_error(run(str(folder / "missing.npy")), "missing.npy")
+    (folder / "bad.csv").write_text("1,2,3\n4,5\n")
+    assert_one_line_error(run(str(folder / "bad.csv")), "line 2", "expected 3 values")
+    (folder / "text.csv").write_text("a,b\n1,2\nx,y\n")
+    assert_one_line_error(run(str(folder / "text.csv")), "line 3", "comma-separated numbers")
+    (folder / "narrow.csv").write_text("1,2,3\n")
+    assert_one_line_error(run(str(folder / "narrow.csv")), "got shape (1, 3)")
+    np.save(folder / "byte.npy", x * 255 / 16)
+    assert_one_line_error(run(str(folder / "byte.npy")), "8-bit 0..255")
+    np.save(folder / "nan.npy", np.where(np.arange(64) == 5, np.nan, x))
+    assert_one_line_error(run(str(folder / "nan.npy")), "NaN")
+    np.save(folder / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    assert_one_line_error(run(str(folder / "objects.npy")), "allow_pickle")
+    (folder / "junk.npy").write_bytes(b"not numpy")
+    assert_one_line_error(run(str(folder / "junk.npy")))
+
+
+def test_no_range_check_flag_opts_out(images: tuple) -> None:
+    x, folder = images
+    np.save(folder / "byte.npy", x * 255 / 16)
+    result = run(str(folder / "byte.npy"), "--no-range-check")
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 6
+
+
+def test_empty_csv_prints_nothing(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_text("")
+    result = run(str(tmp_path / "empty.csv"))
+    assert result.returncode == 0
+    assert result.stdout == ""
+
+
+@pytest.mark.skipif(shutil.which("head") is None, reason="needs a shell with head")
+def test_a_closed_pipe_is_not_an_error(digits: tuple, tmp_path: Path) -> None:
+    np.save(tmp_path / "many.npy", np.tile(digits[0], (40, 1)))
+    result = subprocess.run(
+        f"'{sys.executable}' '{COMMITTED_ARTIFACT}' '{tmp_path / 'many.npy'}' | head -n 1",
+        shell=True, capture_output=True, text=True, check=False,
+    )
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr == ""
