@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+
 import nox
 
 nox.needs_version = ">=2025.2.9"
@@ -12,6 +16,22 @@ nox.options.sessions = ["lint", "verify"]  # a bare `nox`: cheap and useful
 PYTHON = "3.11"
 PORTABLE_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]  # what the artifact promises  # the torch 2.13.0 CPU wheel on these machines is built for CPython 3.11
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def _expose_pyenv_pythons() -> None:
+    """pyenv's `python3.X` shims run only selected versions; select every installed one after the current
+    choice (which stays first, so `python3` is unchanged) so that nox finds them. A no-op without pyenv."""
+    if shutil.which("pyenv") is None:
+        return
+    def pyenv(*args: str) -> list[str]:
+        run = subprocess.run(["pyenv", *args], capture_output=True, text=True, check=False)
+        return run.stdout.split() if run.returncode == 0 else []
+    installed = [v for v in pyenv("versions", "--bare") if v[:1].isdigit()]
+    current = [v for v in os.environ.get("PYENV_VERSION", "").split(":") if v] or pyenv("version-name")[:1]
+    os.environ["PYENV_VERSION"] = ":".join(dict.fromkeys(current + installed))
+
+
+_expose_pyenv_pythons()
 DEPENDENCIES = PYPROJECT["project"]["dependencies"]
 CHECKPOINT = "generated/model.pt"
 ARTIFACT = "generated/digits_infer.py"
@@ -25,11 +45,12 @@ def install(session: nox.Session, *groups: str, project: bool = True) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def build(session: nox.Session) -> None:
-    """The main job: train the default model, generate the artifact, verify it against torch."""
+    """The main job: train the default model, generate the artifact, verify it against torch, draw the report."""
     install(session)
     session.run("python", "-m", "train", "--out", CHECKPOINT, *session.posargs)
     session.run("python", "-m", "codegen", "--checkpoint", CHECKPOINT, "--out", ARTIFACT)
     session.run("python", "-m", "codegen.verify", "--checkpoint", CHECKPOINT, "--artifact", ARTIFACT)
+    session.run("python", "-m", "report")
 
 
 @nox.session(python=PYTHON, default=False)
@@ -44,6 +65,33 @@ def verify(session: nox.Session) -> None:
     """Prove the committed artifact is current, runs without torch, and matches torch on all 1,797 digits."""
     install(session)
     session.run("python", "-m", "codegen.verify", "--checkpoint", CHECKPOINT, "--artifact", ARTIFACT)
+
+
+@nox.session(python=PYTHON, default=False)
+def report(session: nox.Session) -> None:
+    """Draw reports/index.html from the committed checkpoint and artifact; refresh the README's images in docs/."""
+    install(session)
+    session.run("python", "-m", "report", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def study(session: nox.Session) -> None:
+    """Cross-validated architecture/training study on the training part (cached); writes docs/study, redraws."""
+    install(session)
+    session.run("python", "-m", "train.study", *session.posargs)
+    session.run("python", "-m", "report")
+
+
+@nox.session(python=PYTHON, default=False)
+def evaluate(session: nox.Session) -> None:
+    """Train, generate and score the default config on split seeds 0-4, beside SVC, kNN and MLPClassifier."""
+    install(session)
+    runs = ".cache/evaluate"
+    seeds = session.posargs or ["0", "1", "2", "3", "4"]
+    for seed in seeds:  # exactly the two commands a user would run to reproduce one split
+        session.run("python", "-m", "train", "--split-seed", seed, "--out", f"{runs}/split-{seed}.pt", "--quiet")
+        session.run("python", "-m", "codegen", "--checkpoint", f"{runs}/split-{seed}.pt", "--out", f"{runs}/split-{seed}.py")
+    session.run("python", "-m", "report.evaluation", "--runs", runs, "--seeds", *seeds)
 
 
 @nox.session(python=PYTHON)

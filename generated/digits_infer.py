@@ -4,7 +4,7 @@
 # template sha256: 7781201da5afa2db949e8310ecc841919431eab42200af52abece1eb0a06110e
 # model: layer sizes [64, 128, 10], hidden activation 'relu', 9610 parameters
 # accuracy measured by torch at training time: {'train': 0.996521, 'test': 0.977778, 'split_seed': 0}
-# train config: {'model': {'hidden': [128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'split_seed': 0, 'seed': 0, 'epochs': 40, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.0}
+# train config: {'model': {'hidden': [128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': False, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0}, 'split_seed': 0, 'seed': 0, 'epochs': 40, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.0}
 """Handwritten-digit classifier for 8x8 images, generated from a PyTorch model; needs only NumPy.
 
 Pixels are raw values 0..16, the scale of scikit-learn's digits data set (`sklearn.datasets.load_digits`).
@@ -55,6 +55,16 @@ METADATA = {
             'n_inputs': 64,
             'n_classes': 10,
             'input_scale': 0.0625,
+        },
+        'augment': {
+            'enabled': False,
+            'rotate_deg': 12.0,
+            'scale': 0.12,
+            'shear_deg': 12.0,
+            'shift_px': 0.8,
+            'elastic_px': 0.0,
+            'thickness': 0.0,
+            'noise': 0.0,
         },
         'split_seed': 0,
         'seed': 0,

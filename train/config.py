@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from train.augment import AugmentConfig
 from train.model import ModelConfig
 
 
@@ -14,6 +15,7 @@ class TrainConfig:
     bit-identical."""
 
     model: ModelConfig = field(default_factory=ModelConfig)
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
     split_seed: int = 0
     seed: int = 0
     epochs: int = 40
@@ -46,4 +48,5 @@ class TrainConfig:
         d = dict(d)
         model = dict(d.pop("model"))
         model["hidden"] = tuple(model["hidden"])
-        return cls(model=ModelConfig(**model), **d)
+        augment = AugmentConfig(**d.pop("augment", {}))
+        return cls(model=ModelConfig(**model), augment=augment, **d)

@@ -10,6 +10,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
+from train.augment import augment
 from train.config import TrainConfig
 from train.data import Split, split
 from train.model import MLP
@@ -84,7 +85,7 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
         order = torch.randperm(len(x_train), generator=generator)
         for start in range(0, len(order), config.batch_size):
             batch = order[start : start + config.batch_size]
-            loss = loss_fn(model(x_train[batch]), y_train[batch])
+            loss = loss_fn(model(augment(x_train[batch], config.augment, generator)), y_train[batch])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

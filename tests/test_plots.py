@@ -1,0 +1,98 @@
+"""Every figure renders to a real PNG of the documented size, from real predictions."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from report import plots
+from report.__main__ import build, refresh_docs
+from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT
+from train.study import Study, config_key, run_study
+from tests.tiny import tiny_config
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk, after checking the signature."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def expected(name: str, height: float | None = None) -> tuple[int, int]:
+    w, h = plots.SIZES[name]
+    return round(w * plots.DPI), round((h if h is not None else height) * plots.DPI)
+
+
+@pytest.fixture(scope="module")
+def predictions(shipped: ModuleType, digits: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x, y = digits
+    return x[:360], y[:360], shipped.predict_proba(x[:360])
+
+
+def test_class_grid_is_a_png_of_the_expected_size(predictions: tuple, tmp_path: Path) -> None:
+    x, y, proba = predictions
+    path = plots.class_grid(x, y, proba, tmp_path / "grid.png")
+    assert png_size(path) == expected("class_grid")
+
+
+def test_mistakes_grows_with_the_number_of_mistakes(predictions: tuple, tmp_path: Path) -> None:
+    x, y, proba = predictions
+    wrong_labels = (y + 1) % 10  # every image mislabelled: 360 mistakes, 45 rows of 8
+    path = plots.mistakes(x, wrong_labels, proba, tmp_path / "m.png", "all wrong")
+    assert png_size(path) == expected("mistakes", 1.75 * 45 + 0.7)
+    none = plots.mistakes(x, proba.argmax(1), proba, tmp_path / "none.png", "none wrong")
+    assert png_size(none) == expected("mistakes", 1.75 + 0.7)
+
+
+def test_confusion_and_curves_are_pngs_of_the_expected_size(predictions: tuple, tmp_path: Path) -> None:
+    _, y, proba = predictions
+    assert png_size(plots.confusion(y, proba.argmax(1), tmp_path / "c.png", "t")) == expected("confusion")
+    history = [{"epoch": e, "train_loss": 1 / e, "test_loss": 1.2 / e, "train_accuracy": 1 - 0.5 / e,
+                "test_accuracy": 1 - 0.6 / e} for e in range(1, 11)]
+    assert png_size(plots.training_curves(history, tmp_path / "h.png")) == expected("curves")
+
+
+def test_same_inputs_give_byte_identical_pngs(predictions: tuple, tmp_path: Path) -> None:
+    _, y, proba = predictions
+    a = plots.confusion(y, proba.argmax(1), tmp_path / "a.png", "t").read_bytes()
+    b = plots.confusion(y, proba.argmax(1), tmp_path / "b.png", "t").read_bytes()
+    assert a == b
+
+
+def test_study_plots_render_from_real_study_rows(tmp_path: Path) -> None:
+    configs = [("depth_width", tiny_config(hidden=h)) for h in ((), (8,), (16, 8))]
+    configs += [("activation", tiny_config(activation=a)) for a in ("relu", "tanh")]
+    rows = run_study(configs, Study(folds=2), tmp_path / "cache", jobs=1, progress=False)
+    assert all(0.3 < r["cv_mean"] <= 1 for r in rows)
+    assert png_size(plots.study_front(rows, tmp_path / "f.png", rows[0]["key"])) == expected("study")
+    assert png_size(plots.study_width_per_depth(rows, tmp_path / "w.png")) == expected("study")
+    assert png_size(plots.study_augmentation(rows, tmp_path / "a.png")) == expected("study")
+    assert png_size(plots.study_bars(rows, "activation", "activation", tmp_path / "b.png")) == expected("study")
+
+
+def test_study_reuses_cached_folds(tmp_path: Path) -> None:
+    configs = [("x", tiny_config())]
+    first = run_study(configs, Study(folds=2), tmp_path, jobs=1, progress=False)
+    lines = (tmp_path / "folds.jsonl").read_text().splitlines()
+    again = run_study(configs, Study(folds=2), tmp_path, jobs=1, progress=False)
+    assert (tmp_path / "folds.jsonl").read_text().splitlines() == lines  # nothing recomputed
+    assert again == first
+    assert first[0]["key"] == config_key(tiny_config(), Study(folds=2))
+
+
+def test_report_page_lists_every_figure_and_docs_refresh_only_on_change(tmp_path: Path) -> None:
+    out, docs = tmp_path / "reports", tmp_path / "docs"
+    figures = build(COMMITTED_CHECKPOINT, COMMITTED_ARTIFACT, out, tmp_path / "no-study")
+    page = (out / "index.html").read_text()
+    for path, caption in figures:
+        assert Path(path).name in page
+        assert png_size(Path(path))[0] > 0
+        assert caption.split(";")[0].split(":")[0] in page
+    assert refresh_docs(out, docs) == [str(docs / "class_grid.png"), str(docs / "confusion_test.png")]
+    assert refresh_docs(out, docs) == []
