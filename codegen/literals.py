@@ -38,39 +38,43 @@ def format_float32(value: float | np.floating) -> str:
     return text
 
 
-def float32_rows(array: np.ndarray, indent: int) -> str:
-    """Rows of a float32 vector or matrix as a (nested) tuple literal, wrapped to `WIDTH` columns.
+def float32_array(array: np.ndarray, indent: int = 0) -> str:
+    """A float32 vector or matrix as readable decimal source: `np.fromstring("…", dtype=np.float32, sep=" ")`
+    reshaped to its shape, one commented block of string lines per matrix row.
 
-    A tuple of constants compiles to a single constant, so the generated module imports fast.
+    Why not `np.array((…))`: Python's compiler spends ~5 µs on every float literal, and the file is compiled on
+    each import when no bytecode cache exists; one string per line compiles in a fraction of that and NumPy parses
+    it in C. The decimal text is the same shortest round-trip form, so every value still reads back bit-exactly
+    (and `.reshape` fails loudly should a number ever go missing).
     """
     array = np.asarray(array)
     if array.dtype != np.float32:
         raise LiteralError(f"expected a float32 array, got dtype {array.dtype}")
-    if array.ndim == 1:
-        return _wrap([format_float32(v) for v in array], indent)
-    if array.ndim == 2:
-        pad = " " * (indent + 4)
-        rows = [pad + _wrap([format_float32(v) for v in row], indent + 4).lstrip() for row in array]
-        return "(\n" + ",\n".join(rows) + ",\n" + " " * indent + ")"
-    raise LiteralError(f"expected a 1-D or 2-D array, got shape {array.shape}")
-
-
-def _wrap(items: list[str], indent: int) -> str:
-    """`(a, b, c,)` broken into lines of at most `WIDTH` characters; a 1-tuple keeps its comma."""
-    if len(items) == 1:
-        return f"({items[0]},)"
+    if array.ndim not in (1, 2) or array.size == 0:
+        raise LiteralError(f"expected a non-empty 1-D or 2-D array, got shape {array.shape}")
     pad = " " * (indent + 4)
-    lines: list[str] = []
-    line = ""
+    rows = array.reshape(1, -1) if array.ndim == 1 else array
+    lines = []
+    for i, row in enumerate(rows):
+        if array.ndim == 2:
+            lines.append(f"{pad}# row {i}")
+        lines += [f'{pad}"{chunk} "' for chunk in _chunks([format_float32(v) for v in row], WIDTH - len(pad) - 3)]
+    shape = ", ".join(str(n) for n in array.shape) + ("," if array.ndim == 1 else "")
+    body = "\n".join(lines)
+    return f'np.fromstring(\n{body},\n{pad}dtype=np.float32,\n{pad}sep=" ",\n{" " * indent}).reshape({shape})'
+
+
+def _chunks(items: list[str], width: int) -> list[str]:
+    """Space-joined runs of `items`, each at most `width` characters (a single longer item stands alone)."""
+    chunks, line = [], ""
     for item in items:
-        piece = f"{item}, " if line else f"{pad}{item}, "
-        if line and len(line) + len(piece) > WIDTH:
-            lines.append(line.rstrip())
-            piece = f"{pad}{item}, "
-            line = ""
-        line += piece
-    lines.append(line.rstrip())
-    return "(\n" + "\n".join(lines) + "\n" + " " * indent + ")"
+        if line and len(line) + 1 + len(item) > width:
+            chunks.append(line)
+            line = item
+        else:
+            line = f"{line} {item}" if line else item
+    chunks.append(line)
+    return chunks
 
 
 def python_literal(value: Any, indent: int | None = 0) -> str:

@@ -10,7 +10,7 @@ import jinja2
 import numpy as np
 
 from codegen.arrays import ModelArrays
-from codegen.literals import float32_rows, python_literal
+from codegen.literals import float32_array, python_literal
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "digits_infer.py.j2"
@@ -29,7 +29,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # the output is Python, not HTML; values are escaped by `python_literal`
     )
-    env.filters["float32_rows"] = lambda array: float32_rows(array, indent=0)
+    env.filters["float32_array"] = float32_array
     env.filters["pyliteral"] = python_literal
     return env
 

@@ -26,6 +26,33 @@ def import_file(path: Path, name: str) -> ModuleType:
     return module
 
 
+def array_literals(source: str) -> dict[str, np.ndarray]:
+    """Every module-level `NAME = np.fromstring("<decimals>", dtype=np.float32, sep=" ").reshape(<shape>)` in
+    `source`, read with `ast` (no import, no exec) and parsed the way the artifact parses it."""
+    import ast
+
+    arrays = {}
+    for node in ast.parse(source).body:
+        call = node.value if isinstance(node, ast.Assign) else None
+        if not (isinstance(call, ast.Call) and ast.unparse(call.func).startswith("np.fromstring(")):
+            continue
+        inner = call.func.value  # type: ignore[attr-defined]
+        assert ast.unparse(inner.func) == "np.fromstring"
+        assert {k.arg: ast.unparse(k.value) for k in inner.keywords} == {"dtype": "np.float32", "sep": "' '"}
+        shape = tuple(ast.literal_eval(a) for a in call.args)
+        arrays[node.targets[0].id] = np.fromstring(ast.literal_eval(inner.args[0]), dtype=np.float32,  # type: ignore[attr-defined]
+                                                   sep=" ").reshape(shape)
+    return arrays
+
+
+def tamper_first_number(source: str, name: str, delta: float) -> str:
+    """`source` with the first number of array `name` changed by `delta`: a one-weight hand edit."""
+    start = source.index(f"\n{name} = np.fromstring(")
+    quote = source.index('"', start) + 1
+    end = source.index(" ", quote)
+    return source[:quote] + repr(float(source[quote:end]) + delta) + source[end:]
+
+
 @pytest.fixture(scope="session")
 def shipped() -> ModuleType:
     """The committed artifact, imported under a different name than its file's."""

@@ -5,7 +5,7 @@ import ast
 import numpy as np
 import pytest
 
-from codegen.literals import LiteralError, float32_rows, format_float32, python_literal
+from codegen.literals import LiteralError, float32_array, format_float32, python_literal
 
 SPECIAL = np.array(
     [0.0, -0.0, 1.0, -1.0, 0.1, 1 / 3, 3.2e-7, 1e-45, -1e-45, 1.1754944e-38, 3.4028235e38, -3.4028235e38, 0.0625],
@@ -41,19 +41,22 @@ def test_format_float32_rejects_non_finite(value: float) -> None:
         format_float32(value)
 
 
-def test_float32_rows_is_a_nested_tuple_literal_of_the_same_bits() -> None:
-    matrix = np.random.default_rng(1).standard_normal((7, 33)).astype(np.float32)
-    text = float32_rows(matrix, indent=0)
-    np.testing.assert_array_equal(np.array(ast.literal_eval(text), dtype=np.float32).view(np.uint32),
-                                  matrix.view(np.uint32))
-    assert max(len(line) for line in text.splitlines()) <= 120
-    single = float32_rows(np.array([2.5], dtype=np.float32), indent=0)
-    assert ast.literal_eval(single) == (2.5,)
+def test_float32_array_reads_back_bit_exact_and_stays_within_the_line_width() -> None:
+    rng = np.random.default_rng(1)
+    for array in (rng.standard_normal((7, 33)).astype(np.float32), np.array([2.5], dtype=np.float32),
+                  (rng.standard_normal(300) * 1e-6).astype(np.float32)):
+        text = float32_array(array)
+        value = eval(text, {"np": np})  # the exact expression the artifact evaluates
+        assert value.shape == array.shape
+        assert value.tobytes() == array.tobytes()
+        assert max(len(line) for line in text.splitlines()) <= 120
 
 
-def test_float32_rows_rejects_other_dtypes() -> None:
+def test_float32_array_rejects_other_dtypes_and_shapes() -> None:
     with pytest.raises(LiteralError, match="expected a float32 array"):
-        float32_rows(np.zeros(3), indent=0)
+        float32_array(np.zeros(3))
+    with pytest.raises(LiteralError, match="non-empty 1-D or 2-D"):
+        float32_array(np.zeros((2, 2, 2), dtype=np.float32))
 
 
 HOSTILE = [

@@ -11,7 +11,7 @@ import pytest
 from codegen.arrays import from_checkpoint
 from codegen.render import render
 from codegen.verify import LOGIT_TOLERANCE, VerificationError, parity, torch_free_logits, verify
-from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, import_file
+from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, import_file, tamper_first_number
 from tests.tiny import tiny_config
 from train import checkpoint
 from train.data import load_all
@@ -72,12 +72,9 @@ def test_verify_passes_on_the_committed_tree() -> None:
 
 
 def test_verify_fails_after_one_weight_is_hand_edited(tmp_path: Path) -> None:
-    source = COMMITTED_ARTIFACT.read_text(encoding="utf-8")
-    marker = "_W1 = np.array((\n    ("
-    start = source.index(marker) + len(marker)
-    end = source.index(",", start)
     edited = tmp_path / "digits_infer.py"
-    edited.write_text(source[:start] + repr(float(source[start:end]) + 0.001) + source[end:], encoding="utf-8")
+    edited.write_text(tamper_first_number(COMMITTED_ARTIFACT.read_text(encoding="utf-8"), "_W1", 0.001),
+                      encoding="utf-8")
     with pytest.raises(VerificationError, match="differs from a fresh render"):
         verify(COMMITTED_CHECKPOINT, edited)
     module = import_file(edited, "edited_predictor")

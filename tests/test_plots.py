@@ -12,8 +12,8 @@ import pytest
 from report import plots
 from report.__main__ import build, refresh_docs
 from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT
-from train.study import Study, config_key, run_study
 from tests.tiny import tiny_config
+from train.study import Study, config_key, run_study
 
 
 def png_size(path: Path) -> tuple[int, int]:

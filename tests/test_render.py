@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import subprocess
 import sys
@@ -14,29 +13,14 @@ import pytest
 from codegen.__main__ import main as codegen_main
 from codegen.arrays import from_checkpoint, weights_sha256
 from codegen.render import render, template_sha256
-from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, import_file
+from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, array_literals, import_file, tamper_first_number
 from tests.test_literals import HOSTILE
 from train import checkpoint
 
 
-def _array_literals(source: str) -> dict[str, np.ndarray]:
-    """Every module-level `NAME = np.array(<literal>, dtype=np.float32)` in `source`, read with `ast` only."""
-    arrays = {}
-    for node in ast.parse(source).body:
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Call)
-            and ast.unparse(node.value.func) == "np.array"
-            and any(k.arg == "dtype" and ast.unparse(k.value) == "np.float32" for k in node.value.keywords)
-        ):
-            name = node.targets[0].id  # type: ignore[attr-defined]
-            arrays[name] = np.array(ast.literal_eval(node.value.args[0]), dtype=np.float32)
-    return arrays
-
-
 def test_literals_round_trip_bit_exact(tiny_checkpoint: checkpoint.Checkpoint) -> None:
     source = render(from_checkpoint(tiny_checkpoint))
-    arrays = _array_literals(source)
+    arrays = array_literals(source)
     n_layers = len(tiny_checkpoint.config.model.hidden) + 1
     for i in range(n_layers):
         weight = tiny_checkpoint.state_dict[f"layers.{i}.weight"].numpy().T
@@ -48,7 +32,7 @@ def test_literals_round_trip_bit_exact(tiny_checkpoint: checkpoint.Checkpoint) -
 
 def test_committed_artifact_literals_equal_committed_checkpoint_bit_exact() -> None:
     ckpt = checkpoint.load(COMMITTED_CHECKPOINT)
-    arrays = _array_literals(COMMITTED_ARTIFACT.read_text(encoding="utf-8"))
+    arrays = array_literals(COMMITTED_ARTIFACT.read_text(encoding="utf-8"))
     layers = [(arrays[f"_W{i}"], arrays[f"_B{i}"]) for i in range(1, len(ckpt.config.model.hidden) + 2)]
     assert weights_sha256(layers) == from_checkpoint(ckpt).weights_sha256
 
@@ -75,9 +59,7 @@ def test_check_passes_on_current_and_fails_on_tampered_copy(tiny_checkpoint_path
     assert codegen_main(["--checkpoint", str(tiny_checkpoint_path), "--out", str(out)]) == 0
     assert codegen_main(["--checkpoint", str(tiny_checkpoint_path), "--out", str(out), "--check"]) == 0
     source = out.read_text(encoding="utf-8")
-    first_weight = source.index("_W1 = np.array((\n    (") + len("_W1 = np.array((\n    (")
-    end = source.index(",", first_weight)
-    out.write_text(source[:first_weight] + "0.5" + source[end:], encoding="utf-8")  # one weight hand-edited
+    out.write_text(tamper_first_number(source, "_W1", 0.5), encoding="utf-8")  # one weight hand-edited
     assert codegen_main(["--checkpoint", str(tiny_checkpoint_path), "--out", str(out), "--check"]) == 1
     assert out.read_text(encoding="utf-8") != source  # --check never writes
 
@@ -118,3 +100,17 @@ def test_hostile_metadata_strings_give_a_parsable_file_that_round_trips(
     run = subprocess.run([sys.executable, str(path), "--self-test"], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert "pwned" not in run.stdout
+
+
+def test_rendering_does_not_depend_on_torch_thread_count(tiny_checkpoint: checkpoint.Checkpoint) -> None:
+    import torch
+
+    threads = torch.get_num_threads()
+    try:
+        texts = set()
+        for n in (1, 2, 3):
+            torch.set_num_threads(n)
+            texts.add(render(from_checkpoint(tiny_checkpoint)))
+    finally:
+        torch.set_num_threads(threads)
+    assert len(texts) == 1

@@ -102,9 +102,18 @@ def score_fold(config: TrainConfig, study: Study, fold: int) -> float:
     """Validation accuracy of `config` trained on all but one fold of the training part."""
     import torch
 
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # parallelism comes from joblib, one process per core
+    try:
+        return _score_fold(config, study, fold)
+    finally:
+        torch.set_num_threads(threads)  # with jobs=1 this ran in the caller's process
+
+
+def _score_fold(config: TrainConfig, study: Study, fold: int) -> float:
     from train.loop import fit
 
-    torch.set_num_threads(1)  # parallelism comes from joblib, one process per core
     data = split(study.split_seed)
     folds = StratifiedKFold(n_splits=study.folds, shuffle=True, random_state=study.cv_seed)
     fit_idx, val_idx = list(folds.split(data.x_train, data.y_train))[fold]

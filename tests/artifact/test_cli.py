@@ -12,7 +12,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from tests.conftest import COMMITTED_ARTIFACT
+from tests.conftest import COMMITTED_ARTIFACT, tamper_first_number
 
 
 def run(*args: str, stdin: str | None = None, artifact: Path = COMMITTED_ARTIFACT) -> subprocess.CompletedProcess:
@@ -75,12 +75,9 @@ def test_info_self_test_and_help(shipped: ModuleType) -> None:
 
 
 def test_self_test_catches_a_hand_edited_copy(tmp_path: Path) -> None:
-    source = COMMITTED_ARTIFACT.read_text(encoding="utf-8")
-    marker = "_B1 = np.array((\n    "
-    start = source.index(marker) + len(marker)
-    end = source.index(",", start)
     copy = tmp_path / "copied.py"
-    copy.write_text(source[:start] + repr(float(source[start:end]) + 1e-3) + source[end:], encoding="utf-8")
+    copy.write_text(tamper_first_number(COMMITTED_ARTIFACT.read_text(encoding="utf-8"), "_B1", 1e-3),
+                    encoding="utf-8")
     result = run("--self-test", artifact=copy)
     assert result.returncode == 1
     assert "weights sha256" in result.stderr
