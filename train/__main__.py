@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 
@@ -36,6 +37,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
     p.add_argument("--lr", type=float, default=t.lr, help="peak learning rate of the one-cycle schedule")
     p.add_argument("--weight-decay", type=float, default=t.weight_decay)
     p.add_argument("--label-smoothing", type=float, default=t.label_smoothing)
+    p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
     p.add_argument("--quiet", action="store_true", help="no progress bar or per-epoch lines")
     args = p.parse_args(argv)
     try:
@@ -44,6 +46,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
             model=model, split_seed=args.split_seed, seed=args.seed, epochs=args.epochs,
             batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
             label_smoothing=args.label_smoothing,
+            augment=dataclasses.replace(t.augment, enabled=not args.no_augment),
         )
     except ValueError as exc:
         p.error(str(exc))

@@ -76,6 +76,14 @@ def grid(base: TrainConfig | None = None) -> list[tuple[str, TrainConfig]]:
     runs += [("dropout", _vary(base, model={"dropout": d})) for d in (0.0, 0.1, 0.3)]
     runs += [("weight_decay", _vary(base, weight_decay=w)) for w in (0.0, 1e-4, 1e-3, 1e-2)]
     runs += [("epochs", _vary(base, epochs=e)) for e in (50, 150, 300)]
+    runs += [  # mid-size shapes: the artifact's import time and file size grow with the parameter count
+        ("front", _vary(base, model={"hidden": h}))
+        for h in ((256,), (1024,), (256, 64), (256, 128), (256, 256), (384, 128), (512, 64), (512, 128))
+    ]
+    runs += [  # around the front's knee: no dropout, longer training
+        ("knee", _vary(base, model={"hidden": h, "dropout": 0.0}, epochs=e))
+        for h in ((256, 64), (384, 64), (256, 128)) for e in (150, 300)
+    ]
     runs += [
         ("distortions", _vary(base, augment=a))
         for a in ({"elastic_px": 0.3}, {"thickness": 0.3}, {"noise": 0.5}, {"elastic_px": 0.3, "thickness": 0.3})
