@@ -120,3 +120,11 @@ def portability(session: nox.Session, numpy: str) -> None:
     session.run("python", "-c", "import sys, numpy; print('Python', sys.version.split()[0], 'NumPy', numpy.__version__)")
     session.run("python", ARTIFACT, "--self-test")
     session.run("pytest", "tests/artifact", "-q", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark the artifact against torch and ONNX Runtime on the same weights, one thread; writes docs/bench."""
+    install(session, "bench")
+    one_thread = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    session.run("python", "-m", "bench", *session.posargs, env=one_thread)

@@ -38,18 +38,18 @@ def median_seconds(fn: Callable[[], object], budget: float = 0.5, repeat: int = 
     return statistics.median(t / number for t in timer.repeat(repeat=repeat, number=number))
 
 
-def export_onnx(model: Any, path: Path) -> None:
-    """The torch model exported as a user would, with a dynamic batch dimension."""
-    import contextlib
-    import io
-
-    import torch
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        torch.onnx.export(
-            model, (torch.zeros(2, 64),), str(path), input_names=["pixels"], output_names=["logits"],
-            dynamic_shapes=({0: torch.export.Dim("n")},), dynamo=True, verbose=False,
-        )
+def export_onnx(checkpoint_path: Path, path: Path) -> None:
+    """The torch model exported as a user would (dynamic batch dimension), in a separate process: the exporter
+    installs TorchDynamo's frame-evaluation hook, which would slow every Python call measured afterwards."""
+    code = textwrap.dedent(f"""
+        import contextlib, io, torch
+        from train import checkpoint
+        model = checkpoint.load({str(checkpoint_path)!r}).build_model()
+        with contextlib.redirect_stdout(io.StringIO()):
+            torch.onnx.export(model, (torch.zeros(2, 64),), {str(path)!r}, input_names=["pixels"],
+                              output_names=["logits"], dynamic_shapes=({{0: torch.export.Dim("n")}},), dynamo=True)
+        """)
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
 def ort_session(path: Path) -> Any:
@@ -71,8 +71,11 @@ def cold_start(code: str, runs: int, env: dict[str, str]) -> float:
 
 
 def peak_rss(code: str, env: dict[str, str]) -> float:
-    """Peak resident memory (MiB) of a fresh interpreter running `code`."""
-    wrapped = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    """Peak resident memory (MiB) of a fresh interpreter running `code`: VmHWM, because Linux carries
+    ru_maxrss over from the parent across exec."""
+    wrapped = code + textwrap.dedent("""
+        with open("/proc/self/status") as f:
+            print(next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024)""")
     out = subprocess.run([sys.executable, "-c", wrapped], capture_output=True, text=True, env=env, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -97,7 +100,7 @@ def run(checkpoint_path: Path, artifact_path: Path, runs: int, train_time: bool)
     }
     with tempfile.TemporaryDirectory() as tmp:
         onnx_path = Path(tmp, "model.onnx")
-        export_onnx(model, onnx_path)
+        export_onnx(checkpoint_path, onnx_path)
         session = ort_session(onnx_path)
         import onnxruntime
 

@@ -7,7 +7,7 @@ Every float32 is written in the shortest decimal that reads back to the same 32 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,7 @@ def format_float32(value: float | np.floating) -> str:
 
 def float32_array(array: np.ndarray, indent: int = 0) -> str:
     """A float32 vector or matrix as readable decimal source: `np.fromstring("…", dtype=np.float32, sep=" ")`
-    reshaped to its shape, one commented block of string lines per matrix row.
+    reshaped to its shape, one commented block of string lines per matrix row (see `_numbers_array`).
 
     Why not `np.array((…))`: Python's compiler spends ~5 µs on every float literal, and the file is compiled on
     each import when no bytecode cache exists; one string per line compiles in a fraction of that and NumPy parses
@@ -50,6 +50,19 @@ def float32_array(array: np.ndarray, indent: int = 0) -> str:
     array = np.asarray(array)
     if array.dtype != np.float32:
         raise LiteralError(f"expected a float32 array, got dtype {array.dtype}")
+    return _numbers_array(array, "np.float32", format_float32, indent)
+
+
+def int64_array(array: np.ndarray, indent: int = 0) -> str:
+    """An integer vector or matrix as `np.fromstring("…", dtype=np.int64, sep=" ")` source, like `float32_array`."""
+    array = np.asarray(array)
+    if array.dtype.kind not in "iu":
+        raise LiteralError(f"expected an integer array, got dtype {array.dtype}")
+    return _numbers_array(array.astype(np.int64), "np.int64", lambda v: str(int(v)), indent)
+
+
+def _numbers_array(array: np.ndarray, dtype: str, fmt: Callable[[Any], str], indent: int) -> str:
+    """`np.fromstring` of space-separated numbers, one string line per chunk, reshaped to `array`'s shape."""
     if array.ndim not in (1, 2) or array.size == 0:
         raise LiteralError(f"expected a non-empty 1-D or 2-D array, got shape {array.shape}")
     pad = " " * (indent + 4)
@@ -58,10 +71,10 @@ def float32_array(array: np.ndarray, indent: int = 0) -> str:
     for i, row in enumerate(rows):
         if array.ndim == 2:
             lines.append(f"{pad}# row {i}")
-        lines += [f'{pad}"{chunk} "' for chunk in _chunks([format_float32(v) for v in row], WIDTH - len(pad) - 3)]
+        lines += [f'{pad}"{chunk} "' for chunk in _chunks([fmt(v) for v in row], WIDTH - len(pad) - 3)]
     shape = ", ".join(str(n) for n in array.shape) + ("," if array.ndim == 1 else "")
     body = "\n".join(lines)
-    return f'np.fromstring(\n{body},\n{pad}dtype=np.float32,\n{pad}sep=" ",\n{" " * indent}).reshape({shape})'
+    return f'np.fromstring(\n{body},\n{pad}dtype={dtype},\n{pad}sep=" ",\n{" " * indent}).reshape({shape})'
 
 
 def _chunks(items: list[str], width: int) -> list[str]:

@@ -10,7 +10,7 @@ import jinja2
 import numpy as np
 
 from codegen.arrays import ModelArrays
-from codegen.literals import float32_array, python_literal
+from codegen.literals import float32_array, int64_array, python_literal
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "digits_infer.py.j2"
@@ -30,6 +30,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,  # the output is Python, not HTML; values are escaped by `python_literal`
     )
     env.filters["float32_array"] = float32_array
+    env.filters["int64_array"] = int64_array
     env.filters["pyliteral"] = python_literal
     return env
 
@@ -73,7 +74,7 @@ def render(arrays: ModelArrays) -> str:
             pixel_min=python_literal(float(arrays.pixel_range[0])),
             pixel_max=python_literal(float(arrays.pixel_range[1])),
             layers=arrays.layers,
-            self_test_images=python_literal(tuple(tuple(int(v) for v in row) for row in arrays.self_test.images)),
+            self_test_images=np.asarray(arrays.self_test.images, dtype=np.int64),
             self_test_logits=np.ascontiguousarray(arrays.self_test.logits, dtype=np.float32),
         )
     )

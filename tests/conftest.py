@@ -27,8 +27,8 @@ def import_file(path: Path, name: str) -> ModuleType:
 
 
 def array_literals(source: str) -> dict[str, np.ndarray]:
-    """Every module-level `NAME = np.fromstring("<decimals>", dtype=np.float32, sep=" ").reshape(<shape>)` in
-    `source`, read with `ast` (no import, no exec) and parsed the way the artifact parses it."""
+    """Every module-level `NAME = np.fromstring("<numbers>", dtype=np.float32|np.int64, sep=" ").reshape(<shape>)`
+    in `source`, read with `ast` (no import, no exec) and parsed the way the artifact parses it."""
     import ast
 
     arrays = {}
@@ -38,10 +38,12 @@ def array_literals(source: str) -> dict[str, np.ndarray]:
             continue
         inner = call.func.value  # type: ignore[attr-defined]
         assert ast.unparse(inner.func) == "np.fromstring"
-        assert {k.arg: ast.unparse(k.value) for k in inner.keywords} == {"dtype": "np.float32", "sep": "' '"}
+        keywords = {k.arg: ast.unparse(k.value) for k in inner.keywords}
+        assert keywords["sep"] == "' '"
+        dtype = {"np.float32": np.float32, "np.int64": np.int64}[keywords["dtype"]]
         shape = tuple(ast.literal_eval(a) for a in call.args)
-        arrays[node.targets[0].id] = np.fromstring(ast.literal_eval(inner.args[0]), dtype=np.float32,  # type: ignore[attr-defined]
-                                                   sep=" ").reshape(shape)
+        text = ast.literal_eval(inner.args[0])
+        arrays[node.targets[0].id] = np.fromstring(text, dtype=dtype, sep=" ").reshape(shape)  # type: ignore[attr-defined]
     return arrays
 
 

@@ -5,7 +5,7 @@ import ast
 import numpy as np
 import pytest
 
-from codegen.literals import LiteralError, float32_array, format_float32, python_literal
+from codegen.literals import LiteralError, float32_array, format_float32, int64_array, python_literal
 
 SPECIAL = np.array(
     [0.0, -0.0, 1.0, -1.0, 0.1, 1 / 3, 3.2e-7, 1e-45, -1e-45, 1.1754944e-38, 3.4028235e38, -3.4028235e38, 0.0625],
@@ -50,6 +50,13 @@ def test_float32_array_reads_back_bit_exact_and_stays_within_the_line_width() ->
         assert value.shape == array.shape
         assert value.tobytes() == array.tobytes()
         assert max(len(line) for line in text.splitlines()) <= 120
+
+
+def test_int64_array_reads_back_exactly() -> None:
+    images = np.arange(640, dtype=np.int64).reshape(10, 64) % 17
+    assert np.array_equal(eval(int64_array(images), {"np": np}), images)
+    with pytest.raises(LiteralError, match="expected an integer array"):
+        int64_array(np.zeros(3))
 
 
 def test_float32_array_rejects_other_dtypes_and_shapes() -> None:
