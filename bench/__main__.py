@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -145,7 +146,11 @@ def run(checkpoint_path: Path, artifact_path: Path, runs: int, train_time: bool)
             for k, v in speed.items()
         }
 
-        env = {**os.environ, **ONE_THREAD, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(artifact_path.parent)}
+        # a fresh folder: PYTHONDONTWRITEBYTECODE stops writing .pyc files, not reading one left by an earlier import
+        fresh = Path(tmp, "fresh")
+        fresh.mkdir()
+        shutil.copyfile(artifact_path, fresh / artifact_path.name)
+        env = {**os.environ, **ONE_THREAD, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(fresh)}
         name = artifact_path.stem
         sizes = artifact.METADATA["layer_sizes"]
         image = "[8.0] * 64"

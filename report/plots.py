@@ -141,9 +141,10 @@ def training_curves(history: Sequence[dict[str, float]], path: str | os.PathLike
         loss_ax.set_ylabel("cross-entropy (clean images)")
         acc_ax.plot(epochs, [1 - h["train_accuracy"] for h in history], label="training part")
         acc_ax.plot(epochs, [1 - h["test_accuracy"] for h in history], label="held-out part")
-        acc_ax.set_yscale("log")
+        acc_ax.set_yscale("symlog", linthresh=1e-3)  # zero errors stay visible
+        acc_ax.set_ylim(0, 1)
         acc_ax.set_xlabel("epoch")
-        acc_ax.set_ylabel("error rate (log scale)")
+        acc_ax.set_ylabel("error rate (log scale above 0.1 %)")
         for ax in (loss_ax, acc_ax):
             ax.legend()
             ax.grid(alpha=0.3)
