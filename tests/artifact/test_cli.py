@@ -97,7 +97,7 @@ def test_bad_usage_and_bad_files_exit_2_with_one_line(images: tuple) -> None:
     (folder / "narrow.csv").write_text("1,2,3\n")
     assert_one_line_error(run(str(folder / "narrow.csv")), "got shape (1, 3)")
     np.save(folder / "byte.npy", x * 255 / 16)
-    assert_one_line_error(run(str(folder / "byte.npy")), "8-bit 0..255")
+    assert_one_line_error(run(str(folder / "byte.npy")), "8-bit 0..255", "--no-range-check")
     np.save(folder / "nan.npy", np.where(np.arange(64) == 5, np.nan, x))
     assert_one_line_error(run(str(folder / "nan.npy")), "NaN")
     np.save(folder / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
