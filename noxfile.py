@@ -13,9 +13,12 @@ nox.options.default_venv_backend = "venv"  # pip inside venv: pip finds the loca
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "verify"]  # a bare `nox`: cheap and useful
 
-PYTHON = "3.11"
-PORTABLE_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]  # what the artifact promises  # the torch 2.13.0 CPU wheel on these machines is built for CPython 3.11
+PYTHON = "3.11"  # the torch 2.13.0 CPU wheel on these machines is built for CPython 3.11
+PORTABLE_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]  # what the artifact promises
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+DEPENDENCIES = PYPROJECT["project"]["dependencies"]
+CHECKPOINT = "generated/model.pt"
+ARTIFACT = "generated/digits_infer.py"
 
 
 def _expose_pyenv_pythons() -> None:
@@ -23,6 +26,7 @@ def _expose_pyenv_pythons() -> None:
     choice (which stays first, so `python3` is unchanged) so that nox finds them. A no-op without pyenv."""
     if shutil.which("pyenv") is None:
         return
+
     def pyenv(*args: str) -> list[str]:
         run = subprocess.run(["pyenv", *args], capture_output=True, text=True, check=False)
         return run.stdout.split() if run.returncode == 0 else []
@@ -32,9 +36,6 @@ def _expose_pyenv_pythons() -> None:
 
 
 _expose_pyenv_pythons()
-DEPENDENCIES = PYPROJECT["project"]["dependencies"]
-CHECKPOINT = "generated/model.pt"
-ARTIFACT = "generated/digits_infer.py"
 
 
 def install(session: nox.Session, *groups: str, project: bool = True) -> None:
@@ -112,7 +113,7 @@ def lint(session: nox.Session) -> None:
 @nox.parametrize("numpy", ["1.26", "2"])
 def portability(session: nox.Session, numpy: str) -> None:
     """Run the artifact's own tests and --self-test under Python 3.9-3.13 with NumPy 1.26 and the newest NumPy 2."""
-    if numpy == "1.26" and session.python in ("3.13",):
+    if numpy == "1.26" and session.python == "3.13":
         session.skip(f"NumPy 1.26 has no release for Python {session.python}")
     # scikit-learn only loads the digits for the tests; the artifact itself imports nothing but NumPy
     spec = "numpy==1.26.*" if numpy == "1.26" else "numpy>=2"

@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from types import ModuleType
 
+from codegen.verify import parity
 from report import plots
 from train import checkpoint
 from train.data import load_all, split
@@ -57,17 +58,11 @@ def build(checkpoint_path: Path, artifact_path: Path, out: Path, study_dir: Path
     ckpt = checkpoint.load(checkpoint_path)
     artifact = load_artifact(artifact_path)
     data = split(ckpt.config.split_seed)
-    x, y = load_all()
-    proba_test = artifact.predict_proba(data.x_test)
-    proba_train = artifact.predict_proba(data.x_train)
-    torch_logits = predict_logits(ckpt.build_model(), x)
-    art_all = artifact.predict(x)
-    accuracy = {
-        "torch": {p: float((torch_logits[idx].argmax(1) == y[idx]).mean())
-                  for p, idx in (("train", data.train_index), ("test", data.test_index))},
-        "artifact": {p: float((art_all[idx] == y[idx]).mean())
-                     for p, idx in (("train", data.train_index), ("test", data.test_index))},
-    }
+    x, _ = load_all()
+    result = parity(ckpt, artifact.logits(x), predict_logits(ckpt.build_model(), x))
+    accuracy = result.accuracy
+    proba = artifact.predict_proba(x)
+    proba_test, proba_train = proba[data.test_index], proba[data.train_index]
     n_test_wrong = int((proba_test.argmax(1) != data.y_test).sum())
     n_train_wrong = int((proba_train.argmax(1) != data.y_train).sum())
     figures = [
@@ -84,8 +79,9 @@ def build(checkpoint_path: Path, artifact_path: Path, out: Path, study_dir: Path
     ]
     results = study_dir / "results.json"
     if results.is_file():
-        rows = json.loads(results.read_text())["rows"]
-        chosen = config_key(ckpt.config, Study(**json.loads(results.read_text())["study"]))
+        study = json.loads(results.read_text())
+        rows = study["rows"]
+        chosen = config_key(ckpt.config, Study(**study["study"]))
         has = {r["experiment"] for r in rows}
         figures.append((plots.study_front(rows, out / "study_front.png", chosen),
                         "Study: cross-validated accuracy vs parameter count; the shipped model is circled."))
@@ -119,8 +115,8 @@ figure{{margin:2em 0}}figcaption{{color:#444}}</style></head><body>
 <p>Model {html.escape(str(meta["layer_sizes"]))}, {meta["n_parameters"]:,} parameters, split seed
 {ckpt.config.split_seed}; weights sha256 <code>{html.escape(meta["weights_sha256"])}</code>.</p>
 <h2>Torch vs generated artifact</h2>{table}
-<p>Same predicted class on every one of the {len(y):,} digits:
-{bool((torch_logits.argmax(1) == art_all).all())}.</p>
+<p>Same predicted class on {result.n_same_class:,} of {result.n_images:,} digits; max |Δlogit|
+{result.max_abs_logit_diff:.1e}.</p>
 {body}
 </body></html>
 """

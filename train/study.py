@@ -110,7 +110,6 @@ def score_fold(config: TrainConfig, study: Study, fold: int) -> float:
     """Validation accuracy of `config` trained on all but one fold of the training part."""
     import torch
 
-
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # parallelism comes from joblib, one process per core
     try:
