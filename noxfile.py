@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 
 import nox
+
+from train import paths
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "venv"  # pip inside venv: pip finds the local torch wheel, uv does not
@@ -16,38 +19,34 @@ nox.options.sessions = ["lint", "verify"]  # a bare `nox`: cheap and useful
 PYTHON = "3.11"  # the torch 2.13.0 CPU wheel on these machines is built for CPython 3.11
 PORTABLE_PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]  # what the artifact promises
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-DEPENDENCIES = PYPROJECT["project"]["dependencies"]
-CHECKPOINT = "generated/model.pt"
-ARTIFACT = "generated/digits_infer.py"
+CHECKPOINT, ARTIFACT = str(paths.CHECKPOINT), str(paths.ARTIFACT)
+KERNELS = "docs/portability/kernels"  # the OpenBLAS kernel matrix, written by the 3.11 × newest NumPy run
 
 
-def _expose_pyenv_pythons() -> None:
-    """pyenv's `python3.X` shims run only selected versions; select every installed one after the current
-    choice (which stays first, so `python3` is unchanged) so that nox finds them. A no-op without pyenv."""
+def install(session: nox.Session, *groups: str) -> None:
+    """The named dependency groups from pyproject.toml."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
+
+
+def pyenv_env() -> dict[str, str]:
+    """An environment in which pyenv's `python3.X` shims run every installed version (shims only run selected
+    ones), the current choice first; empty without pyenv. Only the portability sessions need it."""
     if shutil.which("pyenv") is None:
-        return
+        return {}
 
     def pyenv(*args: str) -> list[str]:
         run = subprocess.run(["pyenv", *args], capture_output=True, text=True, check=False)
         return run.stdout.split() if run.returncode == 0 else []
+
     installed = [v for v in pyenv("versions", "--bare") if v[:1].isdigit()]
     current = [v for v in os.environ.get("PYENV_VERSION", "").split(":") if v] or pyenv("version-name")[:1]
-    os.environ["PYENV_VERSION"] = ":".join(dict.fromkeys(current + installed))
-
-
-_expose_pyenv_pythons()
-
-
-def install(session: nox.Session, *groups: str, project: bool = True) -> None:
-    """The project's dependencies (unless `project=False`) plus the named dependency groups from pyproject.toml."""
-    extra = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
-    session.install(*(DEPENDENCIES if project else []), *extra)
+    return {"PYENV_VERSION": ":".join(dict.fromkeys(current + installed))}
 
 
 @nox.session(python=PYTHON, default=False)
 def build(session: nox.Session) -> None:
     """The main job: train the default model, generate the artifact, verify it against torch, draw the report."""
-    install(session)
+    install(session, "run")
     session.run("python", "-m", "train", "--out", CHECKPOINT, *session.posargs)
     session.run("python", "-m", "codegen", "--checkpoint", CHECKPOINT, "--out", ARTIFACT)
     session.run("python", "-m", "codegen.verify", "--checkpoint", CHECKPOINT, "--artifact", ARTIFACT)
@@ -57,28 +56,28 @@ def build(session: nox.Session) -> None:
 @nox.session(python=PYTHON, default=False)
 def generate(session: nox.Session) -> None:
     """Regenerate the artifact from the committed checkpoint (no training)."""
-    install(session)
+    install(session, "run")
     session.run("python", "-m", "codegen", "--checkpoint", CHECKPOINT, "--out", ARTIFACT)
 
 
 @nox.session(python=PYTHON)
 def verify(session: nox.Session) -> None:
     """Prove the committed artifact is current, runs without torch, and matches torch on all 1,797 digits."""
-    install(session)
+    install(session, "run")
     session.run("python", "-m", "codegen.verify", "--checkpoint", CHECKPOINT, "--artifact", ARTIFACT)
 
 
 @nox.session(python=PYTHON, default=False)
 def report(session: nox.Session) -> None:
     """Draw reports/index.html from the committed checkpoint and artifact; refresh the README's images in docs/."""
-    install(session)
+    install(session, "run")
     session.run("python", "-m", "report", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)
 def study(session: nox.Session) -> None:
-    """Cross-validated architecture/training study on the training part (cached); writes docs/study, redraws."""
-    install(session)
+    """Cross-validated study on the training part, plus each config's reported test score (cached); redraws."""
+    install(session, "run")
     session.run("python", "-m", "train.study", *session.posargs)
     session.run("python", "-m", "report")
 
@@ -86,12 +85,14 @@ def study(session: nox.Session) -> None:
 @nox.session(python=PYTHON, default=False)
 def evaluate(session: nox.Session) -> None:
     """Train, generate and score the default config on split seeds 0-4, beside SVC, kNN and MLPClassifier."""
-    install(session)
-    runs = ".cache/evaluate"
+    install(session, "run")
+    runs = str(paths.EVALUATION_RUNS)
     seeds = session.posargs or ["0", "1", "2", "3", "4"]
     for seed in seeds:  # exactly the two commands a user would run to reproduce one split
         session.run("python", "-m", "train", "--split-seed", seed, "--out", f"{runs}/split-{seed}.pt", "--quiet")
-        session.run("python", "-m", "codegen", "--checkpoint", f"{runs}/split-{seed}.pt", "--out", f"{runs}/split-{seed}.py")
+        session.run(
+            "python", "-m", "codegen", "--checkpoint", f"{runs}/split-{seed}.pt", "--out", f"{runs}/split-{seed}.py"
+        )
     session.run("python", "-m", "report.evaluation", "--runs", runs, "--seeds", *seeds)
 
 
@@ -104,28 +105,50 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Lint everything, the generated artifact included (ruff)."""
-    install(session, "lint", project=False)
+    """Lint and check formatting of everything (ruff); the generated artifact is linted too."""
+    install(session, "lint")
     session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
 
 
 @nox.session(python=PORTABLE_PYTHONS, default=False)
 @nox.parametrize("numpy", ["1.26", "2"])
 def portability(session: nox.Session, numpy: str) -> None:
-    """Run the artifact's own tests and --self-test under Python 3.9-3.13 with NumPy 1.26 and the newest NumPy 2."""
+    """The artifact's tests, --self-test and the OpenBLAS kernel matrix on Python 3.9-3.13 × NumPy 1.26 / newest 2."""
     if numpy == "1.26" and session.python == "3.13":
         session.skip(f"NumPy 1.26 has no release for Python {session.python}")
     # scikit-learn only loads the digits for the tests; the artifact itself imports nothing but NumPy
-    spec = "numpy==1.26.*" if numpy == "1.26" else "numpy>=2"
-    session.install(spec, "scikit-learn", *nox.project.dependency_groups(PYPROJECT, "test"))
-    session.run("python", "-c", "import sys, numpy; print('Python', sys.version.split()[0], 'NumPy', numpy.__version__)")
+    session.install(
+        "numpy==1.26.*" if numpy == "1.26" else "numpy>=2", *nox.project.dependency_groups(PYPROJECT, "artifact-test")
+    )
+    session.run(
+        "python", "-c", "import sys, numpy; print('Python', sys.version.split()[0], 'NumPy', numpy.__version__)"
+    )
     session.run("python", ARTIFACT, "--self-test")
     session.run("pytest", "tests/artifact", "-q", "-p", "no:cacheprovider", *session.posargs)
+    writes = ["--write", f"{KERNELS}.md"] if (session.python, numpy) == (PYTHON, "2") else []
+    session.run("python", "tests/artifact/blas_kernels.py", ARTIFACT, "--expect", f"{KERNELS}.json", *writes)
+
+
+# nox looks for python3.9 … python3.13 before a session's code runs, so pyenv's versions are made visible while the
+# noxfile loads, and only when a portability session was asked for: every other session keeps the caller's pyenv.
+if any("portability" in arg for arg in sys.argv[1:]):
+    os.environ.update(pyenv_env())
 
 
 @nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmark the artifact against torch and ONNX Runtime on the same weights, one thread; writes docs/bench."""
+    """Benchmark the artifact against ONNX Runtime, torch and float64/float32 floors, one thread; writes docs/bench."""
     install(session, "bench")
-    one_thread = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    session.run("python", "-m", "bench", *session.posargs, env=one_thread)
+    session.run("python", "-m", "bench", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def dev(session: nox.Session) -> None:
+    """Make `.venv` with every dependency group, for running `python -m train …` and pytest by hand."""
+    session.run("python", "-m", "venv", ".venv")
+    session.run(".venv/bin/python", "-m", "pip", "install", "--quiet", "--upgrade", "pip", external=True)
+    session.run(
+        ".venv/bin/python", "-m", "pip", "install", *nox.project.dependency_groups(PYPROJECT, "dev"), external=True
+    )
+    session.log("ready: source .venv/bin/activate")

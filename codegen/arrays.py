@@ -11,9 +11,11 @@ import numpy as np
 import torch
 
 from train.checkpoint import Checkpoint
-from train.data import load_all
+from train.data import TEST_SIZE, load_all
 
 N_SELF_TEST_IMAGES = 10  # the first image of each class in the data set
+CHECK_ROWS = 256  # inputs of the artifact's bit-exactness check (built by a formula inside the artifact)
+LOGIT_TOLERANCE = 1e-5  # the most an artifact logit may differ from torch's float32 logit (verify, self-test)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def from_checkpoint(ckpt: Checkpoint) -> ModelArrays:
             "weights_sha256": arrays.weights_sha256,
             "train_accuracy_torch": ckpt.train_accuracy,
             "test_accuracy_torch": ckpt.test_accuracy,
-            "split": {"test_size": 0.2, "stratify": True, "split_seed": ckpt.config.split_seed},
+            "split": {"test_size": TEST_SIZE, "stratify": True, "split_seed": ckpt.config.split_seed},
             "torch_version": ckpt.torch_version,
             "train_config": ckpt.config.to_dict(),
         }

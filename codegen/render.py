@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import types
 from pathlib import Path
 
 import jinja2
 import numpy as np
 
-from codegen.arrays import ModelArrays
+from codegen.arrays import CHECK_ROWS, LOGIT_TOLERANCE, ModelArrays
 from codegen.literals import float32_array, int64_array, python_literal
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -46,8 +47,23 @@ def _one_line(value: object) -> str:
 
 
 def render(arrays: ModelArrays) -> str:
-    """The complete source of `digits_infer.py` for `arrays`; identical input gives identical text."""
-    meta = arrays.metadata
+    """The complete source of `digits_infer.py` for `arrays`; identical input gives identical text.
+
+    Two passes: the first file computes the float32 logits of its own check inputs on this machine, and their
+    SHA-256 goes into the second, which is the result (the digest cannot change the logits it hashes)."""
+    draft = _render(arrays, check_sha256="0" * 64)
+    return _render(arrays, check_sha256=_check_digest(draft))
+
+
+def _check_digest(source: str) -> str:
+    """What the artifact `source` computes as its check digest, run in memory under a private module name."""
+    module = types.ModuleType("digits_infer_draft")
+    exec(compile(source, "<digits_infer draft>", "exec"), module.__dict__)  # noqa: S102 - our own render
+    return module._check_digest()
+
+
+def _render(arrays: ModelArrays, check_sha256: str) -> str:
+    meta = {**arrays.metadata, "check_logits_sha256": check_sha256}
     summary = (
         f"layer sizes {_one_line(meta['layer_sizes'])}, hidden activation {_one_line(meta['activation'])}, "
         f"{_one_line(meta['n_parameters'])} parameters"
@@ -76,6 +92,9 @@ def render(arrays: ModelArrays) -> str:
             layers=arrays.layers,
             self_test_images=np.asarray(arrays.self_test.images, dtype=np.int64),
             self_test_logits=np.ascontiguousarray(arrays.self_test.logits, dtype=np.float32),
+            tolerance=LOGIT_TOLERANCE,
+            check_rows=CHECK_ROWS,
+            check_sha256=check_sha256,
         )
     )
     try:

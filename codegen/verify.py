@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from codegen.__main__ import DEFAULT_OUT, generate
-from train import checkpoint
+from codegen.arrays import LOGIT_TOLERANCE
+from codegen.generate import stale_reason
+from train import checkpoint, paths
 from train.data import load_all, split
 from train.loop import predict_logits
 
-LOGIT_TOLERANCE = 1e-5
 TORCH_FREE_RUNNER = Path(__file__).with_name("torch_free.py")
 
 
@@ -54,20 +54,6 @@ class Parity:
             f"{self.max_abs_logit_diff:.2e} (limit {LOGIT_TOLERANCE:.0e})"
         )
         return "\n".join(rows)
-
-
-def stale_reason(checkpoint_path: str | Path, artifact_path: str | Path) -> str | None:
-    """None when the artifact equals a fresh render, else why not."""
-    artifact_path = Path(artifact_path)
-    if not artifact_path.is_file():
-        return f"{artifact_path} does not exist"
-    fresh = generate(checkpoint_path)
-    current = artifact_path.read_text(encoding="utf-8")
-    if current == fresh:
-        return None
-    a, b = current.splitlines(), fresh.splitlines()
-    first = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    return f"{artifact_path} differs from a fresh render of {checkpoint_path} from line {first + 1} (hand-edited or stale)"
 
 
 def torch_free_logits(artifact_path: str | Path, pixels: np.ndarray) -> np.ndarray:
@@ -111,7 +97,7 @@ def verify(checkpoint_path: str | Path, artifact_path: str | Path) -> Parity:
     """Run checks (a), (b) and (c); raise `VerificationError` on the first that fails."""
     reason = stale_reason(checkpoint_path, artifact_path)
     if reason:
-        raise VerificationError(f"{reason}; regenerate with: nox -s generate")
+        raise VerificationError(f"{reason}\nregenerate with: nox -s generate")
     ckpt = checkpoint.load(checkpoint_path)
     x, _ = load_all()
     result = parity(ckpt, torch_free_logits(artifact_path, x), predict_logits(ckpt.build_model(), x))
@@ -122,8 +108,8 @@ def verify(checkpoint_path: str | Path, artifact_path: str | Path) -> Parity:
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m codegen.verify", description=__doc__.splitlines()[0])
-    p.add_argument("--checkpoint", default=str(checkpoint.DEFAULT_PATH))
-    p.add_argument("--artifact", default=str(DEFAULT_OUT))
+    p.add_argument("--checkpoint", default=str(paths.CHECKPOINT))
+    p.add_argument("--artifact", default=str(paths.ARTIFACT))
     args = p.parse_args(argv)
     try:
         result = verify(args.checkpoint, args.artifact)

@@ -18,8 +18,8 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 
-from report.__main__ import load_artifact
-from train import checkpoint
+from codegen.artifact import load_artifact
+from train import checkpoint, paths
 from train.data import split
 from train.files import write_atomically
 from train.loop import predict_logits
@@ -39,7 +39,7 @@ def evaluate(runs: Path, seeds: Sequence[int]) -> dict[str, list[float]]:
         if ckpt.config.split_seed != seed:
             raise ValueError(f"{runs}/split-{seed}.pt was trained on split seed {ckpt.config.split_seed}")
         data = split(seed)
-        artifact = load_artifact(runs / f"split-{seed}.py")
+        artifact = load_artifact(runs / f"split-{seed}.py", f"digits_infer_split_{seed}")
         scores["artifact"].append(float((artifact.predict(data.x_test) == data.y_test).mean()))
         torch_pred = predict_logits(ckpt.build_model(), data.x_test).argmax(axis=1)
         scores["torch"].append(float((torch_pred == data.y_test).mean()))
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m report.evaluation", description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=Path, required=True, help="folder with split-S.pt and split-S.py files")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    p.add_argument("--out", type=Path, default=Path("docs/evaluation"), help="where the table goes")
+    p.add_argument("--out", type=Path, default=paths.EVALUATION, help="where the table goes")
     args = p.parse_args(argv)
     try:
         scores = evaluate(args.runs, args.seeds)
@@ -76,8 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = markdown(scores, args.seeds)
     print(table)
     write_atomically(args.out / "evaluation.md", table.encode())
-    write_atomically(args.out / "evaluation.json", json.dumps({"seeds": args.seeds, "test_accuracy": scores},
-                                                              indent=2).encode())
+    write_atomically(
+        args.out / "evaluation.json", json.dumps({"seeds": args.seeds, "test_accuracy": scores}, indent=2).encode()
+    )
     return 0
 
 

@@ -59,8 +59,9 @@ def _digit(ax: plt.Axes, image: np.ndarray, title: str, wrong: bool) -> None:
         spine.set_linewidth(3 if wrong else 0.8)
 
 
-def class_grid(images: np.ndarray, y_true: np.ndarray, proba: np.ndarray, path: str | os.PathLike[str],
-               per_class: int = 10) -> Path:
+def class_grid(
+    images: np.ndarray, y_true: np.ndarray, proba: np.ndarray, path: str | os.PathLike[str], per_class: int = 10
+) -> Path:
     """Row c: held-out images the model classified as c, mistakes first (red frame, true label), then the rest
     in data-set order; titled with predicted label and confidence."""
     y_pred = proba.argmax(axis=1)
@@ -83,8 +84,14 @@ def class_grid(images: np.ndarray, y_true: np.ndarray, proba: np.ndarray, path: 
     return _save(fig, path)
 
 
-def mistakes(images: np.ndarray, y_true: np.ndarray, proba: np.ndarray, path: str | os.PathLike[str],
-             title: str, columns: int = 8) -> Path:
+def mistakes(
+    images: np.ndarray,
+    y_true: np.ndarray,
+    proba: np.ndarray,
+    path: str | os.PathLike[str],
+    title: str,
+    columns: int = 8,
+) -> Path:
     """Every misclassified image with true and predicted label and the two most probable classes."""
     y_pred = proba.argmax(axis=1)
     wrong = np.flatnonzero(y_pred != y_true)
@@ -107,21 +114,15 @@ def mistakes(images: np.ndarray, y_true: np.ndarray, proba: np.ndarray, path: st
 
 
 def confusion(y_true: np.ndarray, y_pred: np.ndarray, path: str | os.PathLike[str], title: str) -> Path:
-    """Confusion matrix with counts in the cells; the diagonal is what went right."""
-    counts = np.zeros((10, 10), dtype=int)
-    np.add.at(counts, (y_true, y_pred), 1)
+    """Confusion matrix with counts in the cells (scikit-learn's `ConfusionMatrixDisplay`); rows are true digits."""
+    from sklearn.metrics import ConfusionMatrixDisplay
+
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=SIZES["confusion"])
-        off = np.where(np.eye(10, dtype=bool), 0, counts)
-        ax.imshow(np.log1p(off), cmap="Reds", vmin=0, vmax=max(np.log1p(off.max()), 1))
-        for t in range(10):
-            for p in range(10):
-                if counts[t, p]:
-                    color = RIGHT if t == p else ("white" if off[t, p] > off.max() / 2 else "black")
-                    ax.text(p, t, str(counts[t, p]), ha="center", va="center", color=color,
-                            fontweight="bold" if t != p else "normal")
-        ax.set_xticks(range(10))
-        ax.set_yticks(range(10))
+        shown = ConfusionMatrixDisplay.from_predictions(
+            y_true, y_pred, labels=list(range(10)), ax=ax, cmap="Blues", colorbar=False
+        )
+        counts = shown.confusion_matrix
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
         ax.set_title(f"{title}: {np.trace(counts)}/{counts.sum()} correct")
@@ -164,26 +165,46 @@ def _pareto(points: np.ndarray) -> np.ndarray:
     return np.array(front, dtype=int)
 
 
+TEST_MARKER = {"marker": "o", "facecolors": "none", "s": 30, "linewidths": 1.2, "zorder": 4}
+TEST_NOTE = "open markers: held-out test score, reported only (the choice uses CV alone)"
+
+
+def _test_scores(rows: Sequence[dict[str, Any]]) -> list[float]:
+    """Each row's reported held-out test accuracy (NaN where a row has none)."""
+    return [float(r.get("test_reported", np.nan)) for r in rows]
+
+
 def study_width_per_depth(rows: Sequence[dict[str, Any]], path: str | os.PathLike[str]) -> Path:
-    """CV accuracy against first-layer width, one line per depth, augmentation on (solid) and off (dashed)."""
+    """CV accuracy against first-layer width, one line per depth, augmentation on (solid) and off (dashed);
+    the reported test score of each point as an open marker."""
     grid = [r for r in rows if r["experiment"] == "depth_width"]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=SIZES["study"])
         for aug, style in ((True, "-"), (False, "--")):
             base = [r for r in grid if r["augment"] == aug and r["depth"] == 0]
             for depth in (1, 2, 3):
-                line = sorted((int(r["hidden"].split("x")[0]), r["cv_mean"]) for r in grid
-                              if r["augment"] == aug and r["depth"] == depth)
+                line = sorted(
+                    (int(r["hidden"].split("x")[0]), r["cv_mean"], _test_scores([r])[0])
+                    for r in grid
+                    if r["augment"] == aug and r["depth"] == depth
+                )
                 if line:
-                    ax.plot(*zip(*line), style, marker="o", color=f"C{depth}",
-                            label=f"{depth} hidden, {'augmented' if aug else 'plain'}")
+                    width, cv, test = zip(*line, strict=True)
+                    label = f"{depth} hidden, {'augmented' if aug else 'plain'}"
+                    ax.plot(width, cv, style, marker="o", color=f"C{depth}", label=label)
+                    ax.scatter(width, test, edgecolors=f"C{depth}", **TEST_MARKER)
             if base:
-                ax.axhline(base[0]["cv_mean"], linestyle=style, color="grey", lw=1,
-                           label=f"0 hidden (linear), {'augmented' if aug else 'plain'}")
+                ax.axhline(
+                    base[0]["cv_mean"],
+                    linestyle=style,
+                    color="grey",
+                    lw=1,
+                    label=f"0 hidden (linear), {'augmented' if aug else 'plain'}",
+                )
         ax.set_xscale("log", base=2)
         ax.set_xlabel("first hidden layer width (deeper layers taper by half)")
-        ax.set_ylabel("cross-validated accuracy")
-        ax.set_title("Score vs width per depth")
+        ax.set_ylabel("accuracy (lines: cross-validated)")
+        ax.set_title(f"Score vs width per depth\n{TEST_NOTE}")
         ax.legend(fontsize=7, ncol=2)
         ax.grid(alpha=0.3)
         fig.tight_layout()
@@ -191,65 +212,139 @@ def study_width_per_depth(rows: Sequence[dict[str, Any]], path: str | os.PathLik
 
 
 def study_bars(rows: Sequence[dict[str, Any]], experiment: str, label: str, path: str | os.PathLike[str]) -> Path:
-    """CV accuracy (mean ± std over folds) for each value of one knob."""
+    """CV accuracy (mean ± std over folds) for each value of one knob, its reported test score as an open marker."""
     chosen = [r for r in rows if r["experiment"] == experiment]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=SIZES["study"])
         names = [str(r[label]) for r in chosen]
-        ax.bar(names, [r["cv_mean"] for r in chosen], yerr=[r["cv_std"] for r in chosen], color="C0", capsize=4)
-        low = min(r["cv_mean"] - r["cv_std"] for r in chosen)
+        ax.bar(
+            names,
+            [r["cv_mean"] for r in chosen],
+            yerr=[r["cv_std"] for r in chosen],
+            color="C0",
+            capsize=4,
+            label="cross-validated (mean ± std over folds)",
+        )
+        ax.scatter(
+            names, _test_scores(chosen), edgecolors="black", label="held-out test (reported only)", **TEST_MARKER
+        )
+        low = min(min(r["cv_mean"] - r["cv_std"] for r in chosen), np.nanmin([*_test_scores(chosen), 1.0]))
         ax.set_ylim(max(0.0, low - 0.01), 1.0)
         for x, r in enumerate(chosen):
             ax.text(x, r["cv_mean"], f"{r['cv_mean']:.4f}", ha="center", va="bottom", fontsize=8)
         ax.set_xlabel(label)
-        ax.set_ylabel("cross-validated accuracy")
+        ax.set_ylabel("accuracy")
         ax.set_title(f"Effect of {label}")
+        ax.legend(fontsize=7, loc="lower right")
         fig.tight_layout()
     return _save(fig, path)
 
 
 def study_augmentation(rows: Sequence[dict[str, Any]], path: str | os.PathLike[str]) -> Path:
-    """CV accuracy with and without augmentation for each architecture of the depth × width grid."""
+    """CV accuracy with and without augmentation for each architecture of the depth × width grid, with the
+    reported test scores as open markers."""
     grid = [r for r in rows if r["experiment"] == "depth_width"]
     names = list(dict.fromkeys(r["hidden"] for r in grid))
-    score = {(r["hidden"], r["augment"]): r["cv_mean"] for r in grid}
+    by = {(r["hidden"], r["augment"]): r for r in grid}
     x = np.arange(len(names))
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=SIZES["study"])
-        ax.bar(x - 0.2, [score.get((n, False), np.nan) for n in names], 0.4, label="plain")
-        ax.bar(x + 0.2, [score.get((n, True), np.nan) for n in names], 0.4, label="augmented")
+        for aug, dx, label in ((False, -0.2, "plain"), (True, 0.2, "augmented")):
+            chosen = [by.get((n, aug)) for n in names]
+            ax.bar(
+                x + dx,
+                [r["cv_mean"] if r else np.nan for r in chosen],
+                0.4,
+                label=f"{label} (CV)",
+                color="C1" if aug else "C0",
+            )
+            ax.scatter(
+                x + dx, [_test_scores([r])[0] if r else np.nan for r in chosen], edgecolors="black", **TEST_MARKER
+            )
+        ax.scatter([], [], edgecolors="black", label="held-out test (reported only)", **TEST_MARKER)
         ax.set_xticks(x, names, rotation=45, ha="right")
         ax.set_ylim(0.9, 1.0)
-        ax.set_ylabel("cross-validated accuracy")
+        ax.set_ylabel("accuracy")
         ax.set_title("Effect of augmentation per architecture")
-        ax.legend()
+        ax.legend(fontsize=7)
         fig.tight_layout()
     return _save(fig, path)
 
 
 def study_front(rows: Sequence[dict[str, Any]], path: str | os.PathLike[str], chosen_key: str | None = None) -> Path:
     """CV accuracy against parameter count (the artifact's size and import time grow with it); the front of
-    configurations that no smaller one beats is drawn as a line, the shipped choice circled."""
+    configurations that no smaller one beats is drawn as a line, the shipped choice circled, and each
+    configuration's reported test score drawn as an open marker."""
     unique = list({r["key"]: r for r in rows}.values())
     points = np.array([[r["n_parameters"], r["cv_mean"]] for r in unique], dtype=float)
+    test = np.array(_test_scores(unique))
     front = _pareto(points)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=SIZES["study"])
         colors = ["C1" if r["augment"] else "C0" for r in unique]
         ax.scatter(points[:, 0], points[:, 1], c=colors, s=18, zorder=2)
-        ax.plot(points[front, 0], points[front, 1], color="black", lw=1, zorder=1, label="front")
-        for r, (n, s) in zip(unique, points):
+        ax.scatter(points[:, 0], test, edgecolors=colors, **TEST_MARKER)
+        ax.plot(points[front, 0], points[front, 1], color="black", lw=1, zorder=1, label="front (CV)")
+        for r, (n, s) in zip(unique, points, strict=True):
             if r["key"] == chosen_key:
-                ax.scatter([n], [s], s=160, facecolors="none", edgecolors=WRONG, linewidths=2, zorder=3,
-                           label=f"shipped: {r['hidden']} ({int(n):,} parameters)")
-        ax.scatter([], [], c="C1", s=18, label="augmented")
-        ax.scatter([], [], c="C0", s=18, label="plain")
+                ax.scatter(
+                    [n],
+                    [s],
+                    s=160,
+                    facecolors="none",
+                    edgecolors=WRONG,
+                    linewidths=2,
+                    zorder=3,
+                    label=f"shipped: {r['hidden']} ({int(n):,} parameters)",
+                )
+        ax.scatter([], [], c="C1", s=18, label="augmented (CV)")
+        ax.scatter([], [], c="C0", s=18, label="plain (CV)")
+        ax.scatter([], [], edgecolors="grey", label="held-out test (reported only)", **TEST_MARKER)
         ax.set_xscale("log")
-        ax.set_ylim(max(0.9, points[:, 1].min() - 0.005), 1.0)
+        ax.set_ylim(max(0.9, min(points[:, 1].min(), np.nanmin(np.append(test, 1.0))) - 0.005), 1.0)
         ax.set_xlabel("parameters (log scale)")
-        ax.set_ylabel("cross-validated accuracy")
+        ax.set_ylabel("accuracy")
         ax.set_title("Accuracy vs size")
         ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+    return _save(fig, path)
+
+
+def study_cv_vs_test(rows: Sequence[dict[str, Any]], path: str | os.PathLike[str], n_test: int) -> Path:
+    """How well cross-validation predicted the held-out score: one point per distinct configuration, the diagonal,
+    and a band of ± one test image (1/n_test) around it, inside which a disagreement is noise."""
+    unique = [r for r in {r["key"]: r for r in rows}.values() if np.isfinite(_test_scores([r])[0])]
+    cv = np.array([r["cv_mean"] for r in unique])
+    test = np.array(_test_scores(unique))
+    step = 1 / n_test
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=SIZES["study"])
+        lo = max(0.0, min(cv.min(), test.min()) - 0.005)
+        line = np.array([lo, 1.0])
+        ax.fill_between(
+            line, line - step, line + step, color="grey", alpha=0.25, label=f"± 1 test image ({step:.2%} of {n_test})"
+        )
+        ax.plot(line, line, color="black", lw=1, label="test = CV")
+        ax.scatter(cv, test, c=["C1" if r["augment"] else "C0" for r in unique], s=18, zorder=3)
+        ax.scatter([], [], c="C1", s=18, label="augmented")
+        ax.scatter([], [], c="C0", s=18, label="plain")
+        worst = np.argsort(-np.abs(test - cv), kind="stable")[:3]
+        for i in worst:
+            r = unique[i]
+            ax.annotate(
+                f"{r['hidden']} {r['experiment']}",
+                (cv[i], test[i]),
+                fontsize=7,
+                xytext=(4, -10),
+                textcoords="offset points",
+            )
+        ax.set_xlim(lo, 1.0)
+        ax.set_ylim(lo, 1.0 + step)
+        ax.set_xlabel("cross-validated accuracy (training part, chooses)")
+        ax.set_ylabel("held-out test accuracy (reported only)")
+        ax.set_title(f"Did CV predict the test score? {len(unique)} configurations")
+        ax.legend(fontsize=7, loc="upper left")
         ax.grid(alpha=0.3)
         fig.tight_layout()
     return _save(fig, path)

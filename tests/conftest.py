@@ -1,9 +1,9 @@
 """Shared fixtures. This module must import without torch: `tests/artifact` runs under Python 3.9-3.13 with only
-NumPy, pytest, hypothesis and scikit-learn (to load the digits) installed; torch fixtures import lazily."""
+NumPy, pytest, hypothesis and scikit-learn (to load the digits) installed; torch fixtures import lazily, and
+`codegen.artifact` and `train.paths` need only the standard library."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 from types import ModuleType
@@ -11,48 +11,40 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from codegen.artifact import load_artifact as import_file
+from train import paths
+
 ROOT = Path(__file__).resolve().parent.parent
-COMMITTED_CHECKPOINT = ROOT / "generated" / "model.pt"
-COMMITTED_ARTIFACT = Path(os.environ.get("DIGITS_INFER_ARTIFACT", ROOT / "generated" / "digits_infer.py"))
-
-
-def import_file(path: Path, name: str) -> ModuleType:
-    """Import a Python file under an arbitrary module name, as a user who copied it would."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+COMMITTED_CHECKPOINT = ROOT / paths.CHECKPOINT
+COMMITTED_ARTIFACT = Path(os.environ.get("DIGITS_INFER_ARTIFACT", ROOT / paths.ARTIFACT))
 
 
 def array_literals(source: str) -> dict[str, np.ndarray]:
-    """Every module-level `NAME = np.fromstring("<numbers>", dtype=np.float32|np.int64, sep=" ").reshape(<shape>)`
-    in `source`, read with `ast` (no import, no exec) and parsed the way the artifact parses it."""
+    """Every module-level `NAME = np.array(<literal>, dtype=np.float32|np.int64)` in `source`, read with `ast` and
+    `ast.literal_eval` only: nothing in the file is imported or executed."""
     import ast
 
     arrays = {}
     for node in ast.parse(source).body:
         call = node.value if isinstance(node, ast.Assign) else None
-        if not (isinstance(call, ast.Call) and ast.unparse(call.func).startswith("np.fromstring(")):
+        if not (isinstance(call, ast.Call) and ast.unparse(call.func) == "np.array"):
             continue
-        inner = call.func.value  # type: ignore[attr-defined]
-        assert ast.unparse(inner.func) == "np.fromstring"
-        keywords = {k.arg: ast.unparse(k.value) for k in inner.keywords}
-        assert keywords["sep"] == "' '"
+        keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
         dtype = {"np.float32": np.float32, "np.int64": np.int64}[keywords["dtype"]]
-        shape = tuple(ast.literal_eval(a) for a in call.args)
-        text = ast.literal_eval(inner.args[0])
-        arrays[node.targets[0].id] = np.fromstring(text, dtype=dtype, sep=" ").reshape(shape)  # type: ignore[attr-defined]
+        literal = ast.literal_eval(call.args[0])
+        assert isinstance(literal, tuple), "array literals are nested tuples"
+        arrays[node.targets[0].id] = np.array(literal, dtype=dtype)
     return arrays
 
 
 def tamper_first_number(source: str, name: str, delta: float) -> str:
     """`source` with the first number of array `name` changed by `delta`: a one-weight hand edit."""
-    start = source.index(f"\n{name} = np.fromstring(")
-    quote = source.index('"', start) + 1
-    end = source.index(" ", quote)
-    return source[:quote] + repr(float(source[quote:end]) + delta) + source[end:]
+    import re
+
+    start = source.index(f"\n{name} = np.array(")
+    number = re.compile(r"^\s*\(+(-?\d[\d.e+-]*)", re.MULTILINE).search(source, start + 1)  # skips `# row` lines
+    assert number is not None
+    return source[: number.start(1)] + repr(float(number.group(1)) + delta) + source[number.end(1) :]
 
 
 @pytest.fixture(scope="session")

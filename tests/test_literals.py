@@ -43,8 +43,11 @@ def test_format_float32_rejects_non_finite(value: float) -> None:
 
 def test_float32_array_reads_back_bit_exact_and_stays_within_the_line_width() -> None:
     rng = np.random.default_rng(1)
-    for array in (rng.standard_normal((7, 33)).astype(np.float32), np.array([2.5], dtype=np.float32),
-                  (rng.standard_normal(300) * 1e-6).astype(np.float32)):
+    for array in (
+        rng.standard_normal((7, 33)).astype(np.float32),
+        np.array([2.5], dtype=np.float32),
+        (rng.standard_normal(300) * 1e-6).astype(np.float32),
+    ):
         text = float32_array(array)
         value = eval(text, {"np": np})  # the exact expression the artifact evaluates
         assert value.shape == array.shape

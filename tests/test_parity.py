@@ -8,14 +8,15 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from codegen.arrays import from_checkpoint
+from codegen.arrays import LOGIT_TOLERANCE, from_checkpoint
 from codegen.render import render
-from codegen.verify import LOGIT_TOLERANCE, VerificationError, parity, torch_free_logits, verify
+from codegen.verify import VerificationError, parity, torch_free_logits, verify
 from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, import_file, tamper_first_number
 from tests.tiny import tiny_config
 from train import checkpoint
 from train.data import load_all
 from train.loop import fit, predict_logits
+from train.model import ACTIVATIONS
 
 
 def test_shipped_artifact_matches_torch_on_all_1797_digits(shipped: ModuleType) -> None:
@@ -38,7 +39,9 @@ def test_shipped_artifact_accuracy_equals_torch_accuracy_from_the_checkpoint(shi
 
 
 @pytest.mark.parametrize(
-    "model", [{"activation": "tanh", "hidden": (12, 10)}, {"activation": "sigmoid"}, {"hidden": ()}]
+    "model",
+    [{"activation": name, "hidden": (12, 10)} for name in sorted(ACTIVATIONS)] + [{"hidden": ()}],
+    ids=lambda model: f"{model.get('activation', 'linear')}-{len(model['hidden'])}-hidden",
 )
 def test_every_activation_and_depth_matches_torch(model: dict[str, object], tmp_path: Path) -> None:
     ckpt = checkpoint.from_result(fit(tiny_config(**model), progress=False))
@@ -73,8 +76,9 @@ def test_verify_passes_on_the_committed_tree() -> None:
 
 def test_verify_fails_after_one_weight_is_hand_edited(tmp_path: Path) -> None:
     edited = tmp_path / "digits_infer.py"
-    edited.write_text(tamper_first_number(COMMITTED_ARTIFACT.read_text(encoding="utf-8"), "_W1", 0.001),
-                      encoding="utf-8")
+    edited.write_text(
+        tamper_first_number(COMMITTED_ARTIFACT.read_text(encoding="utf-8"), "_W1", 0.001), encoding="utf-8"
+    )
     with pytest.raises(VerificationError, match="differs from a fresh render"):
         verify(COMMITTED_CHECKPOINT, edited)
     module = import_file(edited, "edited_predictor")

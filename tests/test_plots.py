@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from report import plots
-from report.__main__ import build, refresh_docs
+from report.page import build, refresh_docs
 from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT
 from tests.tiny import tiny_config
 from train.study import Study, config_key, run_study
@@ -53,8 +53,16 @@ def test_mistakes_grows_with_the_number_of_mistakes(predictions: tuple, tmp_path
 def test_confusion_and_curves_are_pngs_of_the_expected_size(predictions: tuple, tmp_path: Path) -> None:
     _, y, proba = predictions
     assert png_size(plots.confusion(y, proba.argmax(1), tmp_path / "c.png", "t")) == expected("confusion")
-    history = [{"epoch": e, "train_loss": 1 / e, "test_loss": 1.2 / e, "train_accuracy": 1 - 0.5 / e,
-                "test_accuracy": 1 - 0.6 / e} for e in range(1, 11)]
+    history = [
+        {
+            "epoch": e,
+            "train_loss": 1 / e,
+            "test_loss": 1.2 / e,
+            "train_accuracy": 1 - 0.5 / e,
+            "test_accuracy": 1 - 0.6 / e,
+        }
+        for e in range(1, 11)
+    ]
     assert png_size(plots.training_curves(history, tmp_path / "h.png")) == expected("curves")
 
 
@@ -74,25 +82,32 @@ def test_study_plots_render_from_real_study_rows(tmp_path: Path) -> None:
     assert png_size(plots.study_width_per_depth(rows, tmp_path / "w.png")) == expected("study")
     assert png_size(plots.study_augmentation(rows, tmp_path / "a.png")) == expected("study")
     assert png_size(plots.study_bars(rows, "activation", "activation", tmp_path / "b.png")) == expected("study")
+    assert png_size(plots.study_cv_vs_test(rows, tmp_path / "t.png", n_test=360)) == expected("study")
 
 
-def test_study_reuses_cached_folds(tmp_path: Path) -> None:
+def test_study_reuses_cached_trainings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import train.study
+
     configs = [("x", tiny_config())]
     first = run_study(configs, Study(folds=2), tmp_path, jobs=1, progress=False)
-    lines = (tmp_path / "folds.jsonl").read_text().splitlines()
+
+    def no_training(*args: object) -> float:
+        raise AssertionError("a cached training was run again")
+
+    monkeypatch.setattr(train.study, "_score", no_training)
     again = run_study(configs, Study(folds=2), tmp_path, jobs=1, progress=False)
-    assert (tmp_path / "folds.jsonl").read_text().splitlines() == lines  # nothing recomputed
     assert again == first
     assert first[0]["key"] == config_key(tiny_config(), Study(folds=2))
+    assert set(first[0]) >= {"cv_mean", "cv_folds", "test_reported"}
 
 
 def test_report_page_lists_every_figure_and_docs_refresh_only_on_change(tmp_path: Path) -> None:
     out, docs = tmp_path / "reports", tmp_path / "docs"
     figures = build(COMMITTED_CHECKPOINT, COMMITTED_ARTIFACT, out, tmp_path / "no-study")
     page = (out / "index.html").read_text()
-    for path, caption in figures:
-        assert Path(path).name in page
-        assert png_size(Path(path))[0] > 0
-        assert caption.split(";")[0].split(":")[0] in page
+    for figure in figures:
+        assert figure.path.name in page
+        assert png_size(figure.path)[0] > 0
+        assert figure.caption.split(";")[0].split(":")[0] in page
     assert refresh_docs(out, docs) == [str(docs / "class_grid.png"), str(docs / "confusion_test.png")]
     assert refresh_docs(out, docs) == []

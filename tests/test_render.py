@@ -95,7 +95,7 @@ def test_hostile_metadata_strings_give_a_parsable_file_that_round_trips(
     path = tmp_path / "hostile.py"
     path.write_text(source, encoding="utf-8")
     module = import_file(path, "hostile_predictor")
-    assert arrays.metadata == module.METADATA
+    assert {**arrays.metadata, "check_logits_sha256": module._CHECK_SHA256} == module.METADATA
     assert module.self_test() == []
     run = subprocess.run([sys.executable, str(path), "--self-test"], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
@@ -114,3 +114,21 @@ def test_rendering_does_not_depend_on_torch_thread_count(tiny_checkpoint: checkp
     finally:
         torch.set_num_threads(threads)
     assert len(texts) == 1
+
+
+def test_weights_are_array_literals_readable_without_running_the_file() -> None:
+    source = COMMITTED_ARTIFACT.read_text(encoding="utf-8")
+    assert "fromstring" not in source
+    arrays = array_literals(source)  # ast.literal_eval only
+    ckpt = checkpoint.load(COMMITTED_CHECKPOINT)
+    expected = from_checkpoint(ckpt)
+    for i, layer in enumerate(expected.layers, start=1):
+        assert arrays[f"_W{i}"].tobytes() == layer.weight.tobytes()
+        assert arrays[f"_B{i}"].tobytes() == layer.bias.tobytes()
+    assert np.array_equal(arrays["_SELF_TEST_IMAGES"], expected.self_test.images)
+    assert arrays["_SELF_TEST_LOGITS"].tobytes() == expected.self_test.logits.tobytes()
+
+
+def test_recorded_check_digest_is_what_the_rendered_file_computes(tiny_artifact: object) -> None:
+    assert tiny_artifact._check_digest() == tiny_artifact._CHECK_SHA256 == tiny_artifact.METADATA["check_logits_sha256"]
+    assert tiny_artifact.self_test() == []

@@ -7,7 +7,7 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 
-from train import checkpoint
+from train import checkpoint, paths
 from train.config import TrainConfig
 from train.loop import fit
 from train.model import ACTIVATIONS, ModelConfig
@@ -19,14 +19,16 @@ def _hidden(text: str) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated widths like 256,128 or 'none', got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated widths like 256,128 or 'none', got {text!r}"
+        ) from None
 
 
 def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse.Namespace]:
     """Parse the command line into a `TrainConfig`; defaults come from the dataclasses."""
     m, t = ModelConfig(), TrainConfig()
     p = argparse.ArgumentParser(prog="python -m train", description=__doc__)
-    p.add_argument("--out", default=str(checkpoint.DEFAULT_PATH), help="checkpoint path (default: %(default)s)")
+    p.add_argument("--out", default=str(paths.CHECKPOINT), help="checkpoint path (default: %(default)s)")
     p.add_argument("--split-seed", type=int, default=t.split_seed, help="seed of the 80/20 stratified split")
     p.add_argument("--seed", type=int, default=t.seed, help="seed of initialisation, batch order, dropout")
     p.add_argument("--hidden", type=_hidden, default=m.hidden, help="hidden widths, e.g. 256,128; 'none' for 0")
@@ -43,8 +45,13 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
     try:
         model = ModelConfig(hidden=args.hidden, activation=args.activation, dropout=args.dropout)
         config = TrainConfig(
-            model=model, split_seed=args.split_seed, seed=args.seed, epochs=args.epochs,
-            batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
+            model=model,
+            split_seed=args.split_seed,
+            seed=args.seed,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            lr=args.lr,
+            weight_decay=args.weight_decay,
             label_smoothing=args.label_smoothing,
             augment=dataclasses.replace(t.augment, enabled=not args.no_augment),
         )

@@ -17,7 +17,6 @@ from train.loop import EpochStats, TrainResult
 from train.model import MLP
 
 FORMAT = "digits-infer-checkpoint/1"
-DEFAULT_PATH = Path("generated/model.pt")
 
 
 class CheckpointError(ValueError):

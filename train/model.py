@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import torch
@@ -49,7 +50,7 @@ class ModelConfig:
     def n_parameters(self) -> int:
         """Number of weights and biases."""
         sizes = self.layer_sizes
-        return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        return sum(a * b + b for a, b in itertools.pairwise(sizes))
 
 
 class MLP(nn.Module):
@@ -58,9 +59,7 @@ class MLP(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         self.config = config
-        self.layers = nn.ModuleList(
-            nn.Linear(a, b) for a, b in zip(config.layer_sizes[:-1], config.layer_sizes[1:])
-        )
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in itertools.pairwise(config.layer_sizes))
         self.activation = ACTIVATIONS[config.activation]()
         self.dropout = nn.Dropout(config.dropout)
 

@@ -85,3 +85,34 @@ def test_metadata_states_provenance(shipped: ModuleType) -> None:
 
 def test_self_test_passes_on_the_shipped_file(shipped: ModuleType) -> None:
     assert shipped.self_test() == []
+
+
+def test_check_inputs_are_a_deterministic_formula_with_blank_and_full_images(shipped: ModuleType) -> None:
+    x = shipped._check_inputs()
+    assert x.shape == (shipped._CHECK_ROWS, 64)
+    assert x.dtype == np.int64
+    assert np.array_equal(x, shipped._check_inputs())
+    assert (x[0] == 0).all()
+    assert (x[1] == 16).all()
+    assert set(np.unique(x).tolist()) == set(range(17))
+    assert 0.2 < (x[2:] == 0).mean() < 0.5  # blank pixels, as in real digits
+
+
+def test_this_machine_computes_the_generating_machines_logits_bit_for_bit(shipped: ModuleType) -> None:
+    assert shipped._check_digest() == shipped._CHECK_SHA256
+
+
+def test_self_test_says_which_check_failed_and_by_how_much(shipped: ModuleType, monkeypatch) -> None:
+    monkeypatch.setattr(shipped, "_CHECK_SHA256", "0" * 64)
+    (problem,) = shipped.self_test()
+    assert "check inputs hash to" in problem
+    assert "expected 0000000000000000" in problem
+    assert "from torch's" in problem  # how far the reference images are, as a magnitude
+
+
+def test_self_test_catches_a_row_that_differs_alone_and_in_a_batch(shipped: ModuleType, monkeypatch) -> None:
+    forward_one = shipped._forward_one
+    monkeypatch.setattr(shipped, "_forward_one", lambda image: forward_one(image) + 1e-3)
+    (problem,) = shipped.self_test()
+    assert "alone than in a batch" in problem
+    assert "by up to 0.001" in problem

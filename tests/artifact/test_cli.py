@@ -76,8 +76,7 @@ def test_info_self_test_and_help(shipped: ModuleType) -> None:
 
 def test_self_test_catches_a_hand_edited_copy(tmp_path: Path) -> None:
     copy = tmp_path / "copied.py"
-    copy.write_text(tamper_first_number(COMMITTED_ARTIFACT.read_text(encoding="utf-8"), "_B1", 1e-3),
-                    encoding="utf-8")
+    copy.write_text(tamper_first_number(COMMITTED_ARTIFACT.read_text(encoding="utf-8"), "_B1", 1e-3), encoding="utf-8")
     result = run("--self-test", artifact=copy)
     assert result.returncode == 1
     assert "weights sha256" in result.stderr
@@ -126,7 +125,10 @@ def test_a_closed_pipe_is_not_an_error(digits: tuple, tmp_path: Path) -> None:
     np.save(tmp_path / "many.npy", np.tile(digits[0], (40, 1)))
     result = subprocess.run(
         f"'{sys.executable}' '{COMMITTED_ARTIFACT}' '{tmp_path / 'many.npy'}' | head -n 1",
-        shell=True, capture_output=True, text=True, check=False,
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert len(result.stdout.splitlines()) == 1
     assert result.stderr == ""

@@ -108,3 +108,36 @@ def test_very_large_batches_run_in_bounded_memory(shipped: ModuleType, digits: t
         tracemalloc.stop()
     unchunked = len(x) * width * 8  # one float64 hidden layer for the whole batch at once
     assert peak - logits.nbytes < 64 * 2**20 < unchunked
+
+
+EDGE_VALUES = [0.0, -0.0, 16.0, 1e-300, 5e-324, np.nextafter(16.0, 0.0)]
+OUT_OF_RANGE = [np.nextafter(16.0, 99.0), np.nextafter(0.0, -1.0), -1e-300, 16.5, 255.0, 1e300]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", ">f8", "<f4"])
+def test_quick_range_check_agrees_with_the_exact_one_at_every_edge(shipped: ModuleType, dtype: str) -> None:
+    for value in EDGE_VALUES:
+        for x in (np.full(64, value, dtype=dtype), np.full((3, 64), value, dtype=dtype)):
+            shipped.logits(x)  # accepted: 0 <= value <= 16 in this dtype
+    for value in OUT_OF_RANGE:
+        with np.errstate(over="ignore"):
+            cast = np.array(value, dtype=dtype)
+        if 0 <= cast <= 16 or not np.isfinite(cast):
+            continue  # rounds into range (float16) or overflows to infinity (the loop below) in this dtype
+        for x in (_with(2, 7, cast).astype(dtype), _with(0, 0, cast)[0].astype(dtype)):
+            with pytest.raises(ValueError, match="expected raw pixel values"):
+                shipped.logits(x)
+    for special in (np.nan, np.inf, -np.inf):
+        with pytest.raises(ValueError, match="finite"):
+            shipped.logits(np.full(64, special, dtype=dtype))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", ">i4"])
+def test_quick_range_check_on_integers(shipped: ModuleType, dtype: str) -> None:
+    shipped.logits(np.arange(64, dtype=dtype) % 17)
+    too_big = np.full(64, 17, dtype=dtype)
+    with pytest.raises(ValueError, match="got values from 17 to 17"):
+        shipped.logits(too_big)
+    if np.dtype(dtype).kind == "i":
+        with pytest.raises(ValueError, match="Negative values"):
+            shipped.logits(np.full((2, 64), -1, dtype=dtype))

@@ -1,0 +1,254 @@
+"""The benchmark's measurements, one named step each: the machine, parity, predict speed against ONNX Runtime, torch
+and two floors, cold start with and without a bytecode cache, the weight-literal layout, memory, build times.
+
+Every ratio compares numbers measured in the same run on the same machine; times are medians of repeated calls,
+cold starts medians over fresh processes. One thread everywhere: `threadpoolctl` here, `ONE_THREAD` in children.
+"""
+
+from __future__ import annotations
+
+import ast
+import marshal
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+BATCH_SIZES = (1, 1797, 100_000)
+VECTOR_FLAGS = ("sse3", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni")
+
+
+def median_seconds(fn: Callable[[], object], budget: float = 0.5, repeat: int = 7) -> float:
+    """Median time of one call, over `repeat` rounds of as many calls as fill `budget / repeat` seconds."""
+    timer = timeit.Timer(fn)
+    number, _ = timer.autorange()
+    number = max(1, int(number * (budget / repeat) / 0.2))
+    return statistics.median(t / number for t in timer.repeat(repeat=repeat, number=number))
+
+
+def machine() -> dict[str, Any]:
+    """CPU model and vector extensions, NumPy's BLAS and the kernel it picked, library versions."""
+    import threadpoolctl
+
+    cpu, flags = platform.processor() or platform.machine(), set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name") and cpu in ("", platform.machine(), platform.processor()):
+                cpu = line.partition(":")[2].strip()
+            elif line.startswith("flags"):
+                flags = set(line.partition(":")[2].split()) | ({"sse3"} if " pni" in line else set())
+    except OSError:
+        pass
+    blas = next((i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"), {})
+    return {
+        "cpu": cpu,
+        "vector_extensions": [f for f in VECTOR_FLAGS if f in flags],
+        "cores": os.cpu_count(),
+        "blas": f"{blas.get('internal_api', '?')} {blas.get('version', '?')}",
+        "blas_kernel": blas.get("architecture", "?"),
+        "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "threads": 1,
+    }
+
+
+def floors(artifact: ModuleType) -> dict[str, Callable[[np.ndarray], Any]]:
+    """The artifact's own arithmetic without its checks: the float64 floor (what the artifact must do to keep its
+    promise) and the same chain in float32 (what giving the promise up would buy). Same weights, same chunks, same
+    activations, logits rounded to float32 and argmax taken, as `predict` does; nothing validated or converted
+    beyond what the dtype needs."""
+    chunk = artifact._CHUNK_ROWS
+    layers64 = list(artifact._FORWARD)  # (float64 weight with the input scale folded in, bias, activation)
+    layers32 = [(w.astype(np.float32), b.astype(np.float32), act) for w, b, act in layers64]
+
+    def chain(layers: list, dtype: type) -> Callable[[np.ndarray], Any]:
+        def predict(x: np.ndarray) -> Any:
+            if x.ndim == 1:
+                h = x if x.dtype == dtype else x.astype(dtype)
+                for w, b, activation in layers:
+                    h = np.dot(h, w)
+                    h += b
+                    activation(h)
+                return int(h.astype(np.float32).argmax())
+            out = np.empty((len(x), len(layers[-1][1])), dtype=np.float32)
+            for start in range(0, len(x), chunk):
+                h = x[start : start + chunk]
+                for w, b, activation in layers:
+                    h = np.matmul(h, w, dtype=dtype)
+                    h += b
+                    activation(h)
+                out[start : start + len(h)] = h
+            return out.argmax(axis=1)
+
+        return predict
+
+    return {"float64 floor": chain(layers64, np.float64), "float32 reference": chain(layers32, np.float32)}
+
+
+def predict_speed(candidates: dict[str, Callable[[np.ndarray], Any]], x: np.ndarray) -> dict[str, dict[str, float]]:
+    """Median seconds per predict call for each candidate and batch size (the digits, tiled)."""
+    speed: dict[str, dict[str, float]] = {}
+    for n in BATCH_SIZES:
+        batch = x[0] if n == 1 else np.resize(x, (n, 64))
+        budget, repeat = (0.6, 7) if n == 1 else (2.0, 5)
+        speed[f"{n:,} image{'s' if n > 1 else ''}"] = {
+            name: median_seconds(lambda f=fn, b=batch: f(b), budget, repeat) for name, fn in candidates.items()
+        }
+    return speed
+
+
+def _cold(code: str, runs: int, env: dict[str, str], cwd: Path) -> float:
+    """Median seconds a fresh interpreter spends in `code`, timed from inside (interpreter start excluded)."""
+    timed = f"import time\n_t = time.perf_counter()\n{code}\nprint(time.perf_counter() - _t)"
+    times = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", timed], capture_output=True, text=True, env=env, cwd=cwd, check=True
+        )
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def cold_start(artifact_path: Path, checkpoint_path: Path, onnx_path: Path, runs: int) -> dict[str, float]:
+    """`import X + predict one image` in fresh processes: the artifact with a bytecode cache (what users meet:
+    the first import writes `__pycache__`) and compiled from source, beside `import numpy`, torch and ORT."""
+    name = artifact_path.stem
+    image = "[8.0] * 64"
+    project = Path.cwd()
+    with tempfile.TemporaryDirectory() as tmp:
+        cached, source = Path(tmp, "cached"), Path(tmp, "source")
+        for folder in (cached, source):
+            folder.mkdir()
+            shutil.copyfile(artifact_path, folder / artifact_path.name)
+        base = {**os.environ, **ONE_THREAD}
+        base.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run(
+            [sys.executable, "-c", f"import {name}"], env={**base, "PYTHONPATH": str(cached)}, check=True, cwd=cached
+        )  # a user's first import: writes __pycache__
+        no_write = {**base, "PYTHONDONTWRITEBYTECODE": "1"}
+        with_cache = {**no_write, "PYTHONPATH": str(cached)}
+        from_source = {**no_write, "PYTHONPATH": str(source)}
+        snippets = {
+            "import numpy": ("import numpy", with_cache),
+            "import digits_infer + predict (bytecode cache)": (f"import {name}\n{name}.predict({image})", with_cache),
+            "import digits_infer + predict (from source)": (f"import {name}\n{name}.predict({image})", from_source),
+            "import onnxruntime + session + predict": (
+                textwrap.dedent(f"""
+                import numpy as np, onnxruntime as ort
+                o = ort.SessionOptions(); o.intra_op_num_threads = 1; o.inter_op_num_threads = 1
+                s = ort.InferenceSession({str(onnx_path)!r}, o, providers=["CPUExecutionProvider"])
+                int(s.run(None, {{"pixels": np.array([{image}], dtype=np.float32)}})[0].argmax())"""),
+                with_cache,
+            ),
+            "import torch + load + predict": (
+                textwrap.dedent(f"""
+                import torch
+                torch.set_num_threads(1)
+                from train import checkpoint
+                model = checkpoint.load({str(checkpoint_path.resolve())!r}).build_model()
+                with torch.no_grad():
+                    int(model(torch.tensor([{image}])).argmax())"""),
+                {**with_cache, "PYTHONPATH": str(project)},
+            ),
+        }
+        return {label: _cold(code, runs, env, cached) for label, (code, env) in snippets.items()}
+
+
+def literal_layout(artifact_path: Path) -> dict[str, dict[str, float]]:
+    """The artifact's weights written as nested tuples (shipped) vs nested lists: seconds to compile the file, and
+    to load it from bytecode and run it (the module body: building every array), in this process."""
+    source = artifact_path.read_text(encoding="utf-8")
+
+    class _Lists(ast.NodeTransformer):
+        def visit_Tuple(self, node: ast.Tuple) -> ast.AST:
+            self.generic_visit(node)
+            return ast.copy_location(ast.List(elts=node.elts, ctx=ast.Load()), node)
+
+    body = ast.parse(source)
+    weights = [
+        n
+        for n in body.body
+        if isinstance(n, ast.Assign)
+        and ast.unparse(n.value.func if isinstance(n.value, ast.Call) else n.value).startswith("np.array")
+    ]
+    tuples = ast.Module(body=weights, type_ignores=[])
+    lists = ast.fix_missing_locations(_Lists().visit(ast.parse(ast.unparse(tuples))))
+    result = {}
+    for label, tree in (("tuples (shipped)", ast.fix_missing_locations(tuples)), ("lists", lists)):
+        text = "import numpy as np\n" + ast.unparse(tree)
+        code = marshal.dumps(compile(text, "weights", "exec"))
+        result[label] = {
+            "compile": median_seconds(lambda t=text: compile(t, "weights", "exec"), budget=2.0, repeat=5),
+            "load bytecode + run": median_seconds(lambda c=code: exec(marshal.loads(c), {}), budget=1.0, repeat=5),  # noqa: S102
+        }
+    return result
+
+
+def peak_rss(artifact_path: Path, onnx_path: Path) -> dict[str, float]:
+    """Peak resident memory (MiB, VmHWM) of fresh processes predicting 100,000 images."""
+    big = "import numpy as np\nx = np.resize(np.arange(64.0) % 17, (100_000, 64))"
+    ort = textwrap.dedent(f"""
+        import onnxruntime as ort
+        o = ort.SessionOptions(); o.intra_op_num_threads = 1; o.inter_op_num_threads = 1
+        s = ort.InferenceSession({str(onnx_path)!r}, o, providers=["CPUExecutionProvider"])
+        s.run(None, {{"pixels": x.astype(np.float32)}})""")
+    name = artifact_path.stem
+    codes = {
+        "numpy + 100k images in memory": big,
+        "artifact, predict 100k images": f"{big}\nimport {name}\n{name}.predict(x)",
+        "onnxruntime, predict 100k images": f"{big}\n{ort}",
+    }
+    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(artifact_path.parent)}
+    hwm = '\nprint(next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024)'
+    return {
+        label: float(
+            subprocess.run(
+                [sys.executable, "-c", code + hwm], capture_output=True, text=True, env=env, check=True
+            ).stdout.split()[-1]
+        )
+        for label, code in codes.items()
+    }
+
+
+def build_times(checkpoint_path: Path, train: bool) -> dict[str, float]:
+    """Seconds to generate the artifact from the checkpoint, and (optionally) to train the default model."""
+    times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "codegen",
+                "--checkpoint",
+                str(checkpoint_path),
+                "--out",
+                str(Path(tmp, "generated.py")),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        times["generate the artifact"] = time.perf_counter() - start
+        if train:
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "train", "--quiet", "--out", str(Path(tmp, "m.pt"))],
+                check=True,
+                env={**os.environ, **ONE_THREAD},
+            )
+            times["train the default model (one thread)"] = time.perf_counter() - start
+    return times

@@ -1,0 +1,190 @@
+"""The benchmark run: load the same weights into every runtime, take each measurement of `bench.measure`, and
+write the README's tables. Everything in one run, on one machine, one thread."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench import measure
+from codegen.artifact import load_artifact
+
+# "ours / reference" targets the README states; the bench reports each ratio and whether it is met
+TARGETS = {"floor, every batch size": 1.15, "floor, one image": 1.2, "cold start with bytecode cache": 1.15}
+
+
+def export_onnx(checkpoint_path: Path, path: Path) -> None:
+    """The torch model exported as a user would (dynamic batch dimension), in a separate process: the exporter
+    installs TorchDynamo's frame-evaluation hook, which would slow every Python call measured afterwards."""
+    code = textwrap.dedent(f"""
+        import contextlib, io, torch
+        from train import checkpoint
+        model = checkpoint.load({str(checkpoint_path)!r}).build_model()
+        with contextlib.redirect_stdout(io.StringIO()):
+            torch.onnx.export(model, (torch.zeros(2, 64),), {str(path)!r}, input_names=["pixels"],
+                              output_names=["logits"], dynamic_shapes=({{0: torch.export.Dim("n")}},), dynamo=True)
+        """)
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def ort_session(path: Path) -> Any:
+    """An ONNX Runtime CPU session limited to one thread."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def parity(logits: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Each runtime's logits against the artifact's on all digits: same class count and max |Δlogit|."""
+    ours = logits["artifact"]
+    return {
+        name: {
+            "same_class": int((z.argmax(1) == ours.argmax(1)).sum()),
+            "max_abs_logit_diff": float(np.abs(z.astype(np.float64) - ours).max()),
+        }
+        for name, z in logits.items()
+        if name != "artifact"
+    } | {"n_images": len(ours)}
+
+
+def run(checkpoint_path: Path, artifact_path: Path, runs: int, train_time: bool) -> dict[str, Any]:
+    """Every measurement; the dict that bench.json holds."""
+    import onnxruntime
+    import threadpoolctl
+    import torch
+
+    from train import checkpoint
+    from train.data import load_all
+
+    threadpoolctl.threadpool_limits(1)
+    torch.set_num_threads(1)
+    model = checkpoint.load(checkpoint_path).build_model()
+    artifact = load_artifact(artifact_path, "digits_infer_bench")
+    x = load_all()[0].astype(np.float64)  # what load_digits gives a user
+    results: dict[str, Any] = {
+        "machine": {**measure.machine(), "torch": torch.__version__, "onnxruntime": onnxruntime.__version__},
+        "model": {"layer_sizes": artifact.METADATA["layer_sizes"], "n_parameters": artifact.METADATA["n_parameters"]},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        onnx_path = Path(tmp, "model.onnx")
+        export_onnx(checkpoint_path, onnx_path)
+        session = ort_session(onnx_path)
+
+        def ort_logits(images: np.ndarray) -> np.ndarray:
+            return session.run(None, {"pixels": np.asarray(images, dtype=np.float32).reshape(-1, 64)})[0]
+
+        def torch_logits(images: np.ndarray) -> np.ndarray:
+            with torch.no_grad():
+                return model(torch.from_numpy(np.asarray(images, dtype=np.float32).reshape(-1, 64))).numpy()
+
+        results["parity"] = parity(
+            {"artifact": artifact.logits(x), "onnxruntime": ort_logits(x), "torch": torch_logits(x)}
+        )
+        if results["parity"]["onnxruntime"]["same_class"] != len(x):
+            raise RuntimeError(f"ONNX Runtime disagrees with the artifact: {results['parity']}")
+        candidates = {
+            "artifact": artifact.predict,
+            **measure.floors(artifact),
+            "onnxruntime": lambda b: ort_logits(b).argmax(1),
+            "torch": lambda b: torch_logits(b).argmax(1),
+        }
+        results["speed_seconds"] = measure.predict_speed(candidates, x)
+        results["cold_start_seconds"] = measure.cold_start(artifact_path, checkpoint_path, onnx_path, runs)
+        results["peak_rss_mib"] = measure.peak_rss(artifact_path, onnx_path)
+    results["literal_layout_seconds"] = measure.literal_layout(artifact_path)
+    results["artifact_bytes"] = artifact_path.stat().st_size
+    results["build_seconds"] = measure.build_times(checkpoint_path, train_time)
+    results["ratios"] = ratios(results)
+    return results
+
+
+def ratios(r: dict[str, Any]) -> dict[str, Any]:
+    """Ours vs each reference, from the same run, and whether each stated target is met."""
+    speed = {
+        size: {name: times["artifact"] / t for name, t in times.items() if name != "artifact"}
+        for size, times in r["speed_seconds"].items()
+    }
+    cold = r["cold_start_seconds"]
+    vs_numpy = {k: v / cold["import numpy"] for k, v in cold.items()}
+    floor = {size: s["float64 floor"] for size, s in speed.items()}
+    one = next(iter(floor))
+    checks = {
+        "floor, every batch size": max(v for k, v in floor.items() if k != one),
+        "floor, one image": floor[one],
+        "cold start with bytecode cache": vs_numpy["import digits_infer + predict (bytecode cache)"],
+    }
+    return {
+        "artifact_over": speed,
+        "cold_start_over_import_numpy": vs_numpy,
+        "targets": {k: {"ratio": v, "target": TARGETS[k], "met": v <= TARGETS[k]} for k, v in checks.items()},
+    }
+
+
+def _t(seconds: float) -> str:
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def markdown(r: dict[str, Any]) -> str:
+    """The README's tables, each ratio from this run."""
+    m = r["machine"]
+    ext = ", ".join(m["vector_extensions"]) or "unknown"
+    lines = [
+        (
+            f"Measured on: **{m['cpu']}** ({ext}; {m['cores']} cores), NumPy's BLAS {m['blas']} running its "
+            f"**{m['blas_kernel']}** kernel; one thread everywhere. Python {m['python']}, NumPy {m['numpy']}, "
+            f"torch {m['torch']}, ONNX Runtime {m['onnxruntime']}. Model {r['model']['layer_sizes']} "
+            f"({r['model']['n_parameters']:,} parameters)."
+        ),
+        "",
+        "| predict | artifact | float64 floor | float32 reference | ONNX Runtime | torch eager |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    names = ("artifact", "float64 floor", "float32 reference", "onnxruntime", "torch")
+    for size, times in r["speed_seconds"].items():
+        lines.append(f"| {size} | " + " | ".join(_t(times[n]) for n in names) + " |")
+    lines += [
+        "",
+        "| artifact ÷ … (same run) | float64 floor | float32 reference | ONNX Runtime | torch eager |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for size, over in r["ratios"]["artifact_over"].items():
+        lines.append(f"| {size} | " + " | ".join(f"{over[n]:.2f}×" for n in names[1:]) + " |")
+    lines += [
+        "",
+        "| cold start: fresh process, import + predict one image | time | ÷ `import numpy` |",
+        "|---|---:|---:|",
+    ]
+    for k, v in r["cold_start_seconds"].items():
+        lines.append(f"| `{k}` | {_t(v)} | **{r['ratios']['cold_start_over_import_numpy'][k]:.2f}×** |")
+    lines += ["", "| weights written as | compile from source | load bytecode + build arrays |", "|---|---:|---:|"]
+    for k, v in r["literal_layout_seconds"].items():
+        lines.append(f"| {k} | {_t(v['compile'])} | {_t(v['load bytecode + run'])} |")
+    lines += ["", "| peak memory (RSS) | MiB |", "|---|---:|"]
+    lines += [f"| {k} | {v:.0f} |" for k, v in r["peak_rss_mib"].items()]
+    lines += ["", "| target (ours ÷ reference) | measured | target | met |", "|---|---:|---:|---|"]
+    for k, v in r["ratios"]["targets"].items():
+        lines.append(f"| {k} | {v['ratio']:.2f}× | ≤ {v['target']:.2f}× | {'yes' if v['met'] else '**no**'} |")
+    p = r["parity"]
+    build = "; ".join(f"{k} {v:.1f} s" for k, v in r["build_seconds"].items())
+    lines += [
+        "",
+        f"Artifact file {r['artifact_bytes'] / 1024:.0f} KiB; {build}.",
+        (
+            f"Same weights: ONNX Runtime gives the artifact's class on {p['onnxruntime']['same_class']:,}/"
+            f"{p['n_images']:,} digits (max |Δlogit| {p['onnxruntime']['max_abs_logit_diff']:.1e}); torch "
+            f"{p['torch']['same_class']:,}/{p['n_images']:,} (max |Δlogit| {p['torch']['max_abs_logit_diff']:.1e})."
+        ),
+    ]
+    return "\n".join(lines) + "\n"

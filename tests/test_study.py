@@ -1,0 +1,57 @@
+"""The study chooses by cross-validation alone; the held-out test score is reported beside it, never used."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import COMMITTED_CHECKPOINT, ROOT
+from train import checkpoint, paths
+from train.study import TIE_IMAGES, Study, choose, config_key, grid
+
+RESULTS = ROOT / paths.STUDY / "results.json"
+
+
+def _row(key: str, cv: float, n_parameters: int, epochs: int = 150, test: float = 0.99) -> dict:
+    return {"key": key, "cv_mean": cv, "n_parameters": n_parameters, "epochs": epochs, "test_reported": test}
+
+
+@pytest.fixture(scope="module")
+def study() -> dict:
+    return json.loads(RESULTS.read_text())
+
+
+def test_choice_is_the_same_with_the_test_column_removed_or_scrambled(study: dict) -> None:
+    rows = study["rows"]
+    chosen = choose(rows, study["n_validation_images"])
+    without = [{k: v for k, v in r.items() if k != "test_reported"} for r in rows]
+    reversed_test = [{**r, "test_reported": 1 - r["test_reported"]} for r in rows]
+    assert choose(without, study["n_validation_images"])["key"] == chosen["key"]
+    assert choose(reversed_test, study["n_validation_images"])["key"] == chosen["key"]
+    assert study["chosen_key"] == chosen["key"]
+
+
+def test_the_shipped_model_is_the_study_choice(study: dict) -> None:
+    shipped = checkpoint.load(COMMITTED_CHECKPOINT).config
+    assert config_key(shipped, Study(**study["study"])) == study["chosen_key"]
+
+
+def test_every_distinct_configuration_has_a_cv_and_a_reported_test_score(study: dict) -> None:
+    assert study["n_rows"] == len(grid()) == len(study["rows"])
+    assert study["n_distinct"] == len({r["key"] for r in study["rows"]}) < study["n_rows"]
+    for row in study["rows"]:
+        assert len(row["cv_folds"]) == study["study"]["folds"]
+        assert 0.0 < row["cv_mean"] <= 1.0
+        assert 0.0 < row["test_reported"] <= 1.0
+
+
+def test_choose_takes_the_fewest_parameters_among_ties_within_two_validation_images() -> None:
+    n = 1437
+    rows = [
+        _row("big", 0.9965, 167_178),
+        _row("small-tied", 0.9965 - TIE_IMAGES / n, 33_738, epochs=300, test=0.5),
+        _row("smaller-worse", 0.9965 - (TIE_IMAGES + 1) / n, 9_000, test=1.0),
+    ]
+    assert choose(rows, n)["key"] == "small-tied"
+    assert choose(rows, n, tie_images=0)["key"] == "big"
