@@ -130,9 +130,10 @@ def cold_start(artifact_path: Path, checkpoint_path: Path, onnx_path: Path, runs
     image = "[8.0] * 64"
     project = Path.cwd()
     with tempfile.TemporaryDirectory() as tmp:
-        cached, source = Path(tmp, "cached"), Path(tmp, "source")
-        for folder in (cached, source):
+        cached, source, cwd = Path(tmp, "cached"), Path(tmp, "source"), Path(tmp, "cwd")
+        for folder in (cached, source, cwd):
             folder.mkdir()
+        for folder in (cached, source):
             shutil.copyfile(artifact_path, folder / artifact_path.name)
         base = {**os.environ, **ONE_THREAD}
         base.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -165,7 +166,11 @@ def cold_start(artifact_path: Path, checkpoint_path: Path, onnx_path: Path, runs
                 {**with_cache, "PYTHONPATH": str(project)},
             ),
         }
-        return {label: _cold(code, runs, env, cached) for label, (code, env) in snippets.items()}
+        # an empty working directory: `python -c` puts it first on sys.path, so nothing is imported from it
+        times = {label: _cold(code, runs, env, cwd) for label, (code, env) in snippets.items()}
+        if list(source.iterdir()) != [source / artifact_path.name]:
+            raise RuntimeError(f"bytecode was written into {source}: the from-source timing is not from source")
+        return times
 
 
 def literal_layout(artifact_path: Path) -> dict[str, dict[str, float]]:

@@ -38,7 +38,12 @@ BAD_INPUTS = [
     ("column", np.zeros((64, 1)), ValueError, ["got shape (64, 1)"]),
     ("nan", _with(3, 10, np.nan), ValueError, ["finite", "row 3"]),
     ("inf-rows", np.vstack([_with(1, 0, np.inf), _with(4, 5, -np.inf)]), ValueError, ["rows 1, 9"]),
-    ("8-bit", _with(2, 7, 255.0), ValueError, ["0..16", "8-bit 0..255", "X * 16 / 255", "row 2", "check_range"]),
+    (
+        "8-bit",
+        _with(2, 7, 255.0),
+        ValueError,
+        ["0..16", "8-bit 0..255", "np.asarray(X, dtype=float) * 16 / 255", "row 2", "check_range"],
+    ),
     ("negative", _with(0, 0, -1.0), ValueError, ["Negative values", "standardised", "row 0"]),
     ("huge", _with(4, 4, 1e6), ValueError, ["Rescale the image to 0..16"]),
     ("masked", np.ma.masked_array(GOOD, mask=GOOD > 100), TypeError, ["masked array", "filled"]),

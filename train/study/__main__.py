@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from train import paths
-from train.data import split
-from train.study import TIE_IMAGES, Study, choose, grid, run_study, write_results
+from train.study import Study, grid, run_and_write
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,24 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if not configs:
         p.error(f"no experiment matches {args.experiments}; known: {sorted({e for e, _ in grid()})}")
-    start = time.perf_counter()
-    rows = run_study(configs, study, args.cache, jobs=args.jobs)
-    seconds = time.perf_counter() - start
-    n_validation = len(split(study.split_seed).y_train)
-    chosen = choose(rows, n_validation)
-    summary = {
-        "n_rows": len(rows),
-        "n_distinct": len({r["key"] for r in rows}),
-        "n_validation_images": n_validation,
-        "tie_images": TIE_IMAGES,
-        "chosen_key": chosen["key"],
-        "seconds_this_run": round(seconds, 1),
-    }
-    write_results(rows, args.out, study, summary)
+    rows, summary = run_and_write(configs, study, args.out, args.cache, jobs=args.jobs)
+    chosen = next(r for r in rows if r["key"] == summary["chosen_key"])
     print(
-        f"wrote {args.out}/results.csv ({len(rows)} rows, {summary['n_distinct']} distinct) in {seconds:.0f} s; "
-        f"chosen by CV: {chosen['hidden']} {chosen['activation']} dropout {chosen['dropout']} "
-        f"{chosen['epochs']} epochs (CV {chosen['cv_mean']:.4f}, test reported {chosen['test_reported']:.4f})",
+        f"wrote {args.out}/results.csv ({len(rows)} rows, {summary['n_distinct']} distinct) in "
+        f"{summary['seconds_this_run']:.0f} s; chosen by CV: {chosen['hidden']} {chosen['activation']} dropout "
+        f"{chosen['dropout']} {chosen['epochs']} epochs (CV {chosen['cv_mean']:.4f}, test reported "
+        f"{chosen['test_reported']:.4f})",
         file=sys.stderr,
     )
     return 0
