@@ -144,6 +144,13 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def page(session: nox.Session) -> None:
+    """Drive the drawing page in headless Chromium and save the README's screenshot (docs/page.png)."""
+    install(session, "test")
+    session.run("pytest", "tests/test_page.py", "-q", env={"DIGITS_INFER_SCREENSHOT": "docs/page.png"})
+
+
+@nox.session(python=PYTHON, default=False)
 def dev(session: nox.Session) -> None:
     """Make `.venv` with every dependency group, for running `python -m train …` and pytest by hand."""
     session.run("python", "-m", "venv", ".venv")

@@ -1,4 +1,5 @@
-"""`python -m codegen`: render the artifact from a checkpoint, or check that it is current."""
+"""`python -m codegen`: render the artifacts from a checkpoint (OUT, and OUT's .mjs and .html beside it), or check
+that they are current."""
 
 from __future__ import annotations
 
@@ -27,11 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1 if reason else 0
-        size = write(args.checkpoint, args.out)
+        sizes = write(args.checkpoint, args.out)
     except checkpoint.CheckpointError as exc:
         print(f"codegen: error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out} ({size:,} bytes)", file=sys.stderr)
+    print("wrote " + ", ".join(f"{path} ({size:,} bytes)" for path, size in sizes.items()), file=sys.stderr)
     return 0
 
 

@@ -12,6 +12,7 @@ import torch
 
 from train.checkpoint import Checkpoint
 from train.data import TEST_SIZE, load_all
+from train.representation import PrepareConfig
 
 N_SELF_TEST_IMAGES = 10  # the first image of each class in the data set
 CHECK_ROWS = 256  # inputs of the artifact's bit-exactness check (built by a formula inside the artifact)
@@ -44,6 +45,8 @@ class ModelArrays:
     pixel_range: tuple[float, float]
     classes: tuple[int, ...]
     self_test: SelfTest
+    prepare: PrepareConfig = field(default_factory=PrepareConfig)
+    temperature: float = 1.0  # predict_proba = softmax(logits / temperature)
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -104,6 +107,8 @@ def from_checkpoint(ckpt: Checkpoint) -> ModelArrays:
         pixel_range=ckpt.pixel_range,
         classes=ckpt.classes,
         self_test=self_test_cases(ckpt),
+        prepare=ckpt.config.prepare,
+        temperature=ckpt.calibration["temperature"],
     )
     arrays.metadata.update(
         {
@@ -121,6 +126,7 @@ def from_checkpoint(ckpt: Checkpoint) -> ModelArrays:
             "split": {"test_size": TEST_SIZE, "stratify": True, "split_seed": ckpt.config.split_seed},
             "torch_version": ckpt.torch_version,
             "train_config": ckpt.config.to_dict(),
+            "calibration": ckpt.calibration,
         }
     )
     return arrays

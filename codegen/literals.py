@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -55,32 +56,71 @@ def int64_array(array: np.ndarray, indent: int = 0) -> str:
     return _numbers_array(array.astype(np.int64), "np.int64", lambda v: str(int(v)), indent)
 
 
+@dataclass(frozen=True)
+class _Syntax:
+    """How one language writes a nested sequence literal and a comment."""
+
+    open: str
+    close: str
+    comment: str
+    singleton_comma: bool  # Python's one-element tuple needs "(x,)"
+
+
+PYTHON = _Syntax("(", ")", "#", singleton_comma=True)
+JAVASCRIPT = _Syntax("[", "]", "//", singleton_comma=False)
+
+
 def _numbers_array(array: np.ndarray, dtype: str, fmt: Callable[[Any], str], indent: int) -> str:
     """`np.array(<tuple literal>, dtype=…)` for a 1-D or 2-D array; `ast.literal_eval` reads the literal back
     without running anything.
 
     Tuples, not lists: CPython folds a tuple of constants into one constant at compile time, so the bytecode cache
-    holds each matrix ready-made, and compiling from source is about twice as fast as for lists (measured by
-    `nox -s bench`'s cold start; the layout choice is recorded in the README)."""
+    holds each matrix ready-made (`nox -s bench` measures both layouts; the README records it)."""
+    pad = " " * (indent + 4)
+    body = _nested(array, fmt, indent + 4, PYTHON)
+    return f"np.array(\n{pad}{body},\n{pad}dtype={dtype},\n{' ' * indent})"
+
+
+def js_float32_array(array: np.ndarray, indent: int = 0) -> str:
+    """A float32 vector or matrix as a JavaScript array literal (nested for a matrix, a `// row i` comment per row)
+    in the same shortest round-trip decimals as the Python artifact: JavaScript reads each as the same float64,
+    and `Math.fround` of it is the same float32."""
+    array = np.asarray(array)
+    if array.dtype != np.float32:
+        raise LiteralError(f"expected a float32 array, got dtype {array.dtype}")
+    return _nested(array, format_float32, indent, JAVASCRIPT)
+
+
+def js_int_array(array: np.ndarray, indent: int = 0) -> str:
+    """An integer vector or matrix as a JavaScript array literal, laid out like `js_float32_array`."""
+    array = np.asarray(array)
+    if array.dtype.kind not in "iu":
+        raise LiteralError(f"expected an integer array, got dtype {array.dtype}")
+    return _nested(array.astype(np.int64), lambda v: str(int(v)), indent, JAVASCRIPT)
+
+
+def _nested(array: np.ndarray, fmt: Callable[[Any], str], indent: int, syntax: _Syntax) -> str:
+    """A 1-D or 2-D array as a nested sequence literal starting at column `indent`: one block per matrix row,
+    preceded by a row comment."""
     if array.ndim not in (1, 2) or array.size == 0:
         raise LiteralError(f"expected a non-empty 1-D or 2-D array, got shape {array.shape}")
-    outer, pad = " " * indent, " " * (indent + 4)
+    pad = " " * indent
     if array.ndim == 1:
-        body = _tuple_lines([fmt(v) for v in array], pad)
-    else:
-        inner = " " * (indent + 8)
-        blocks = [
-            f"{inner}# row {i}\n{inner}{_tuple_lines([fmt(v) for v in row], inner)}," for i, row in enumerate(array)
-        ]
-        body = "(\n" + "\n".join(blocks) + f"\n{pad})"
-    return f"np.array(\n{pad}{body},\n{pad}dtype={dtype},\n{outer})"
+        return _sequence_lines([fmt(v) for v in array], pad, syntax)
+    inner = " " * (indent + 4)
+    blocks = [
+        f"{inner}{syntax.comment} row {i}\n{inner}{_sequence_lines([fmt(v) for v in row], inner, syntax)},"
+        for i, row in enumerate(array)
+    ]
+    return syntax.open + "\n" + "\n".join(blocks) + f"\n{pad}{syntax.close}"
 
 
-def _tuple_lines(items: list[str], pad: str) -> str:
-    """`(a, b, …)` wrapped at the line width; continuation lines align one past the opening parenthesis."""
+def _sequence_lines(items: list[str], pad: str, syntax: _Syntax) -> str:
+    """`(a, b, …)` wrapped at the line width; continuation lines align one past the opening bracket."""
     lines = _chunks(items, WIDTH - len(pad) - 2)
     text = (",\n" + pad + " ").join(lines)
-    return f"({text},)" if len(items) == 1 else f"({text})"
+    comma = "," if syntax.singleton_comma and len(items) == 1 else ""
+    return f"{syntax.open}{text}{comma}{syntax.close}"
 
 
 def _chunks(items: list[str], width: int) -> list[str]:

@@ -1,9 +1,11 @@
-"""Render the artifact's source text from model arrays: pure, no files written."""
+"""Render the artifacts' text from model arrays — the Python predictor, its JavaScript twin and the drawing page:
+pure, no files written."""
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import types
 from pathlib import Path
 
@@ -11,10 +13,13 @@ import jinja2
 import numpy as np
 
 from codegen.arrays import CHECK_ROWS, LOGIT_TOLERANCE, ModelArrays
-from codegen.literals import float32_array, int64_array, python_literal
+from codegen.literals import float32_array, int64_array, js_float32_array, python_literal
+from train import representation
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "digits_infer.py.j2"
+MODULE_TEMPLATE = "digits_infer.mjs.j2"
+PAGE_TEMPLATE = "digits_infer.html.j2"
 
 
 class RenderError(ValueError):
@@ -33,12 +38,24 @@ def _environment() -> jinja2.Environment:
     env.filters["float32_array"] = float32_array
     env.filters["int64_array"] = int64_array
     env.filters["pyliteral"] = python_literal
+    env.filters["js_float32_array"] = js_float32_array
     return env
 
 
-def template_sha256() -> str:
-    """SHA-256 of the template file's bytes: part of the artifact's provenance."""
-    return hashlib.sha256((TEMPLATE_DIR / TEMPLATE_NAME).read_bytes()).hexdigest()
+def template_sha256(name: str = TEMPLATE_NAME) -> str:
+    """SHA-256 of a template file's bytes: part of the artifact's provenance."""
+    return hashlib.sha256((TEMPLATE_DIR / name).read_bytes()).hexdigest()
+
+
+ARTIFACT_CODE = ("# " + "-" * 84 + " begin artifact code\n", "# " + "-" * 84 + " end artifact code\n")
+
+
+def artifact_code(module: types.ModuleType) -> str:
+    """The code between a module's "begin artifact code" and "end artifact code" markers, verbatim: hand-written
+    NumPy code that the artifact and the training side share (one copy, so they cannot drift)."""
+    source = Path(module.__file__ or "").read_text(encoding="utf-8")
+    begin, end = (source.index(marker) for marker in ARTIFACT_CODE)
+    return source[begin:end].split("\n", 1)[1].strip("\n")  # without the marker line
 
 
 def _one_line(value: object) -> str:
@@ -51,8 +68,14 @@ def render(arrays: ModelArrays) -> str:
 
     Two passes: the first file computes the float32 logits of its own check inputs on this machine, and their
     SHA-256 goes into the second, which is the result (the digest cannot change the logits it hashes)."""
+    return render_python(arrays)[0]
+
+
+def render_python(arrays: ModelArrays) -> tuple[str, str]:
+    """(`render(arrays)`, the check digest the rendered file records)."""
     draft = _render(arrays, check_sha256="0" * 64)
-    return _render(arrays, check_sha256=_check_digest(draft))
+    digest = _check_digest(draft)
+    return _render(arrays, check_sha256=digest), digest
 
 
 def _check_digest(source: str) -> str:
@@ -95,6 +118,9 @@ def _render(arrays: ModelArrays, check_sha256: str) -> str:
             tolerance=LOGIT_TOLERANCE,
             check_rows=CHECK_ROWS,
             check_sha256=check_sha256,
+            prepare=arrays.prepare,
+            prepare_code=artifact_code(representation),
+            temperature=float(arrays.temperature),
         )
     )
     try:
@@ -102,3 +128,49 @@ def _render(arrays: ModelArrays, check_sha256: str) -> str:
     except SyntaxError as exc:
         raise RenderError(f"rendered artifact is not valid Python (line {exc.lineno}): {exc.msg}") from exc
     return text
+
+
+def _script_json(value: object) -> str:
+    """JSON that is also a safe JavaScript expression inside an HTML <script>: ASCII only (no U+2028), and no
+    "</" or "<!--" that could end the script element early."""
+    return json.dumps(value, ensure_ascii=True).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def render_module(arrays: ModelArrays, check_sha256: str) -> str:
+    """`digits_infer.mjs`: the JavaScript twin of the Python artifact (same weights, same METADATA)."""
+    meta = {**arrays.metadata, "check_logits_sha256": check_sha256}
+    return (
+        _environment()
+        .get_template(MODULE_TEMPLATE)
+        .render(
+            weights_sha256=arrays.weights_sha256,
+            template_sha256=template_sha256(MODULE_TEMPLATE),
+            summary=f"layer sizes {meta['layer_sizes']}, hidden activation {meta['activation']!r}, "
+            f"{meta['n_parameters']} parameters",
+            metadata_json=_script_json(meta),
+            classes=json.dumps([int(c) for c in arrays.classes]),
+            input_scale=repr(float(arrays.input_scale)),
+            pixel_min=repr(float(arrays.pixel_range[0])),
+            pixel_max=repr(float(arrays.pixel_range[1])),
+            temperature=repr(float(arrays.temperature)),
+            layers=arrays.layers,
+            prepare=arrays.prepare,
+            n_ink=round(arrays.prepare.ink_fraction * representation.BOX * representation.BOX),
+        )
+    )
+
+
+def render_page(arrays: ModelArrays, module_source: str) -> str:
+    """`digits_infer.html`: one self-contained page to draw a digit, with the JavaScript module inlined."""
+    return (
+        _environment()
+        .get_template(PAGE_TEMPLATE)
+        .render(weights_sha256=arrays.weights_sha256, module_source=module_source.rstrip("\n"))
+    )
+
+
+def render_all(arrays: ModelArrays) -> dict[str, str]:
+    """Every artifact's text by file suffix: ".py", ".mjs", ".html"."""
+    python, digest = render_python(arrays)
+    module = render_module(arrays, digest)
+    return {".py": python, ".mjs": module, ".html": render_page(arrays, module)}

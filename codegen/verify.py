@@ -3,12 +3,17 @@
 (a) a fresh render from the checkpoint must equal the artifact byte for byte;
 (b) the artifact must run where torch cannot be imported, and pass its own self-test there;
 (c) on all 1,797 digits the artifact must give torch's class everywhere, with max |Δlogit| within tolerance;
-train and test accuracy of both are printed side by side.
+(d) the JavaScript twin, run by Node.js, must give the Python artifact's float32 logits bit for bit on the digits and
+10,000 other inputs, and its prepare() the same block counts on MNIST pictures (nearly all: float sums in another
+order can move one pixel across the binarisation level);
+train and test accuracy are printed side by side.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,12 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from codegen.arrays import LOGIT_TOLERANCE
-from codegen.generate import stale_reason
+from codegen.artifact import load_artifact
+from codegen.generate import outputs, stale_reason
 from train import checkpoint, paths
 from train.data import load_all, split
 from train.loop import predict_logits
 
 TORCH_FREE_RUNNER = Path(__file__).with_name("torch_free.py")
+NODE_RUNNER = Path(__file__).with_name("node_runner.mjs")
+PREPARE_AGREEMENT = 0.99  # share of MNIST pictures whose JavaScript prepare() must equal the Python one exactly
 
 
 class VerificationError(RuntimeError):
@@ -93,8 +101,79 @@ def parity(ckpt: checkpoint.Checkpoint, artifact_logits: np.ndarray, torch_logit
     )
 
 
-def verify(checkpoint_path: str | Path, artifact_path: str | Path) -> Parity:
-    """Run checks (a), (b) and (c); raise `VerificationError` on the first that fails."""
+@dataclass(frozen=True)
+class JsParity:
+    """How the JavaScript module compares with the Python artifact."""
+
+    n_inputs: int
+    n_identical: int  # inputs whose 10 float32 logits are bit-identical
+    n_pictures: int
+    n_prepare_identical: int  # pictures whose 64 block counts are identical
+
+    @property
+    def ok(self) -> bool:
+        return self.n_identical == self.n_inputs and self.n_prepare_identical >= PREPARE_AGREEMENT * self.n_pictures
+
+    def line(self) -> str:
+        return (
+            f"JavaScript (Node.js) = NumPy artifact: float32 logits bit-identical on {self.n_identical:,}/"
+            f"{self.n_inputs:,} inputs; prepare() identical on {self.n_prepare_identical:,}/{self.n_pictures:,} "
+            "MNIST pictures"
+        )
+
+
+def parity_inputs() -> np.ndarray:
+    """All 1,797 digits, then 5,000 integer and 5,000 fractional 0..16 inputs from integer formulas."""
+    x, _ = load_all()
+    i = np.arange(5000, dtype=np.int64).reshape(-1, 1)
+    j = np.arange(64, dtype=np.int64).reshape(1, -1)
+    integers = (13 * i * i + 5 * i * j + 3 * j * j + i // 7) % 17
+    fractions = ((31 * i * i + 97 * i * j + 11 * j) % 1601) / 100.0
+    return np.concatenate([x.astype(np.float64), integers.astype(np.float64), fractions])
+
+
+def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
+    """Run the .mjs beside `artifact_path` under Node.js and compare it with the Python artifact."""
+    from train.outside import load_mnist
+
+    node = shutil.which("node")
+    if node is None:
+        raise VerificationError("Node.js is needed to check the JavaScript artifact: install node (18 or newer)")
+    python = load_artifact(artifact_path, "digits_infer_for_js_parity")
+    images, pictures = parity_inputs(), load_mnist().pictures[:n_pictures]
+    with tempfile.TemporaryDirectory() as tmp:
+        request, answer = Path(tmp, "in.json"), Path(tmp, "out.json")
+        request.write_text(
+            json.dumps(
+                {
+                    "images": images.tolist(),
+                    "pictures": [
+                        {"data": p.reshape(-1).tolist(), "width": p.shape[1], "height": p.shape[0]} for p in pictures
+                    ],
+                }
+            )
+        )
+        run = subprocess.run(
+            [node, str(NODE_RUNNER), str(outputs(artifact_path)[".mjs"]), str(request), str(answer)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if run.returncode != 0:
+            raise VerificationError(f"the JavaScript artifact failed under Node.js:\n{run.stderr.strip()[-2000:]}")
+        result = json.loads(answer.read_text())
+    bits = np.array(result["bits"], dtype=np.uint32)
+    prepared = np.array(result["prepared"], dtype=np.float64)
+    return JsParity(
+        n_inputs=len(images),
+        n_identical=int((bits == python.logits(images).view(np.uint32)).all(axis=1).sum()),
+        n_pictures=len(pictures),
+        n_prepare_identical=int((prepared == python.prepare(pictures)).all(axis=1).sum()),
+    )
+
+
+def verify(checkpoint_path: str | Path, artifact_path: str | Path) -> tuple[Parity, JsParity]:
+    """Run checks (a) to (d); raise `VerificationError` on the first that fails."""
     reason = stale_reason(checkpoint_path, artifact_path)
     if reason:
         raise VerificationError(f"{reason}\nregenerate with: nox -s generate")
@@ -103,7 +182,10 @@ def verify(checkpoint_path: str | Path, artifact_path: str | Path) -> Parity:
     result = parity(ckpt, torch_free_logits(artifact_path, x), predict_logits(ckpt.build_model(), x))
     if not result.ok:
         raise VerificationError(f"artifact disagrees with torch:\n{result.table()}")
-    return result
+    js = js_parity(artifact_path)
+    if not js.ok:
+        raise VerificationError(f"the JavaScript artifact disagrees with the Python one: {js.line()}")
+    return result, js
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,12 +194,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--artifact", default=str(paths.ARTIFACT))
     args = p.parse_args(argv)
     try:
-        result = verify(args.checkpoint, args.artifact)
+        result, js = verify(args.checkpoint, args.artifact)
     except (VerificationError, checkpoint.CheckpointError) as exc:
         print(f"verify: FAILED: {exc}", file=sys.stderr)
         return 1
     print(result.table())
-    print("verify: OK — artifact is current, runs without torch, passes its self-test, and matches torch")
+    print(js.line())
+    print(
+        "verify: OK — artifacts are current, the Python one runs without torch, passes its self-test and matches "
+        "torch, and the JavaScript one matches it bit for bit"
+    )
     return 0
 
 

@@ -22,9 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=paths.REPORT)
     p.add_argument("--docs", type=Path, default=paths.DOCS, help="where the README's images live")
     p.add_argument("--study", type=Path, default=paths.STUDY, help="study results folder, drawn when present")
+    p.add_argument("--evaluation", type=Path, default=paths.EVALUATION, help="evaluation folder (its mistakes)")
     args = p.parse_args(argv)
     try:
-        figures = build(args.checkpoint, args.artifact, args.out, args.study)
+        figures = build(args.checkpoint, args.artifact, args.out, args.study, args.evaluation)
     except (checkpoint.CheckpointError, FileNotFoundError) as exc:
         print(f"report: error: {exc}", file=sys.stderr)
         return 2

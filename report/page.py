@@ -13,13 +13,21 @@ import jinja2
 from codegen.artifact import load_artifact
 from codegen.verify import Parity, parity
 from report import plots
-from train import checkpoint
+from train import checkpoint, paths
 from train.data import Split, load_all, split
 from train.files import write_atomically
 from train.loop import predict_logits
+from train.outside import load_mnist
 from train.study import Study, config_key
 
-README_IMAGES = ("class_grid.png", "confusion_test.png", "study_front.png", "study_cv_vs_test.png")
+README_IMAGES = (
+    "class_grid.png",
+    "confusion_test.png",
+    "study_front.png",
+    "study_cv_vs_test.png",
+    "pipeline.png",
+    "reliability.png",
+)
 STUDY_BARS = (  # (experiment, the knob it varies, caption)
     ("activation", "activation", "Study: activations compared."),
     ("dropout", "dropout", "Study: dropout."),
@@ -110,6 +118,92 @@ def study_figures(study_dir: Path, ckpt: checkpoint.Checkpoint, n_test: int, out
     return figures
 
 
+def outside_figures(artifact: ModuleType, data: Split, out: Path) -> list[Figure]:
+    """MNIST through `prepare()`: the pipeline step by step, the digits it gets wrong, and reliability diagrams
+    of the probabilities (calibrated and raw) held out and on MNIST."""
+    import numpy as np
+
+    from train.calibrate import expected_calibration_error, reliability, softmax
+
+    mnist = load_mnist()
+    prepared = artifact.prepare(mnist.pictures)
+    logits = artifact.logits(prepared)
+    proba = artifact.predict_proba(prepared)
+    predicted = proba.argmax(1)
+    examples = []
+    for c in range(10):  # the first picture of each class in the check half
+        i = int(np.flatnonzero(mnist.check & (mnist.labels == c))[0])
+        stages: dict = {}
+        counts = artifact._prepare_one(
+            mnist.pictures[i] / 255.0, "auto", artifact._DESLANT, artifact._SMOOTH, artifact._INK_FRACTION, stages
+        )
+        examples.append(
+            {
+                **stages,
+                "picture": mnist.pictures[i],
+                "counts": counts,
+                "label": int(predicted[i]),
+                "true": int(mnist.labels[i]),
+                "probability": float(proba[i].max()),
+            }
+        )
+    wrong = np.flatnonzero(mnist.check & (predicted != mnist.labels))
+    wrong = wrong[np.argsort(-proba[wrong].max(1), kind="stable")][:60]  # the most confident mistakes first
+    n_check = int(mnist.check.sum())
+    right = n_check - int((mnist.check & (predicted != mnist.labels)).sum())
+    held_out = artifact.logits(data.x_test)
+    curves, eces = {}, {}
+    for name, z, y in (("held out", held_out, data.y_test), ("MNIST", logits, mnist.labels)):
+        for label, temperature in (("calibrated", artifact._TEMPERATURE), ("raw softmax", 1.0)):
+            p = softmax(z, temperature)
+            curves[f"{name}, {label}"] = reliability(p, y)
+            eces[f"{name}, {label}"] = expected_calibration_error(p, y)
+    return [
+        Figure(
+            plots.pipeline(examples, out / "pipeline.png"),
+            "prepare() on outside handwriting (MNIST): picture → ink → upright crop → 32×32 box → binarised → "
+            "8×8 counts → label and probability.",
+        ),
+        Figure(
+            plots.gallery(
+                mnist.pictures[wrong],
+                [f"{mnist.labels[i]} → {predicted[i]} ({proba[i].max():.0%})" for i in wrong],
+                out / "mistakes_mnist.png",
+                f"MNIST check half: {right:,}/{n_check:,} right; the {len(wrong)} most confident mistakes",
+            ),
+            "Outside digits the model gets wrong (MNIST check half), most confident first: true → predicted.",
+        ),
+        Figure(
+            plots.reliability(curves, eces, out / "reliability.png"),
+            f"Calibration: with the embedded temperature {artifact._TEMPERATURE:.3f} (solid) and the raw softmax "
+            "(dashed), held out (split 0's test part) and on MNIST.",
+        ),
+    ]
+
+
+def evaluation_mistakes(evaluation: Path, out: Path) -> list[Figure]:
+    """The held-out mistakes of the five-split evaluation (its JSON), when that file lists them."""
+    if not evaluation.is_file():
+        return []
+    mistakes = json.loads(evaluation.read_text()).get("mistakes")
+    if mistakes is None:
+        return []
+    x, _ = load_all()
+    pictures = x[[m["index"] for m in mistakes]].reshape(-1, 8, 8) if mistakes else x[:0].reshape(0, 8, 8)
+    titles = [f"split {m['split']}: {m['true']} → {m['predicted']} ({m['probability']:.0%})" for m in mistakes]
+    return [
+        Figure(
+            plots.gallery(
+                pictures,
+                titles,
+                out / "mistakes_evaluation.png",
+                f"All {len(mistakes)} held-out mistakes of the five-split evaluation",
+            ),
+            "Every held-out mistake of the five split seeds (nox -s evaluate): split, true → predicted.",
+        )
+    ]
+
+
 def write_page(out: Path, figures: list[Figure], meta: dict, split_seed: int, result: Parity) -> None:
     """index.html from its Jinja2 template (HTML-escaped), plus accuracy.json."""
     env = jinja2.Environment(
@@ -124,14 +218,21 @@ def write_page(out: Path, figures: list[Figure], meta: dict, split_seed: int, re
     write_atomically(out / "accuracy.json", json.dumps(result.accuracy, indent=2).encode())
 
 
-def build(checkpoint_path: Path, artifact_path: Path, out: Path, study_dir: Path) -> list[Figure]:
+def build(
+    checkpoint_path: Path, artifact_path: Path, out: Path, study_dir: Path, evaluation: Path = paths.EVALUATION
+) -> list[Figure]:
     """Draw every figure into `out` and write the page; returns the figures in page order."""
     ckpt = checkpoint.load(checkpoint_path)
     artifact = load_artifact(artifact_path, "digits_infer_for_report")
     data = split(ckpt.config.split_seed)
     x, _ = load_all()
     result = parity(ckpt, artifact.logits(x), predict_logits(ckpt.build_model(), x))
-    figures = model_figures(ckpt, artifact, data, out) + study_figures(study_dir, ckpt, len(data.y_test), out)
+    figures = (
+        model_figures(ckpt, artifact, data, out)
+        + evaluation_mistakes(evaluation / "evaluation.json", out)
+        + outside_figures(artifact, data, out)
+        + study_figures(study_dir, ckpt, len(data.y_test), out)
+    )
     write_page(out, figures, artifact.METADATA, ckpt.config.split_seed, result)
     return figures
 

@@ -34,6 +34,9 @@ SIZES = {  # inches; pixels = inches * DPI
     "confusion": (6.0, 5.4),
     "curves": (10.0, 4.0),
     "study": (7.0, 4.5),
+    "pipeline": (12.0, None),  # height grows with the number of examples
+    "reliability": (10.0, 4.2),
+    "gallery": (12.0, None),
 }
 
 
@@ -62,24 +65,30 @@ def _digit(ax: plt.Axes, image: np.ndarray, title: str, wrong: bool) -> None:
 def class_grid(
     images: np.ndarray, y_true: np.ndarray, proba: np.ndarray, path: str | os.PathLike[str], per_class: int = 10
 ) -> Path:
-    """Row c: held-out images the model classified as c, mistakes first (red frame, true label), then the rest
-    in data-set order; titled with predicted label and confidence."""
+    """Row c: held-out images the model classified as c, mistakes first (red frame, true label), then the least
+    confident ones; titled with predicted label and probability. Shows where the model is unsure, not just
+    which digits come first."""
     y_pred = proba.argmax(axis=1)
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(10, per_class, figsize=SIZES["class_grid"])
         for c in range(10):
             chosen = np.flatnonzero(y_pred == c)
-            wrong_first = np.concatenate([chosen[y_true[chosen] != c], chosen[y_true[chosen] == c]])[:per_class]
+            order = np.lexsort((proba[chosen, c], y_true[chosen] == c))  # mistakes, then least confident first
+            shown = chosen[order][:per_class]
             for j, ax in enumerate(axes[c]):
-                if j >= len(wrong_first):
+                if j >= len(shown):
                     ax.axis("off")
                     continue
-                i = wrong_first[j]
+                i = shown[j]
                 wrong = y_true[i] != c
                 title = f"{c} ({proba[i, c]:.0%})" + (f"\ntrue {y_true[i]}" if wrong else "")
                 _digit(ax, images[i], title, wrong)
             axes[c][0].set_ylabel(f"predicted {c}", fontsize=9)
-        fig.suptitle("Held-out test digits as the generated predictor classified them (mistakes in red)")
+        right = int((y_pred == y_true).sum())
+        fig.suptitle(
+            f"Held-out test digits as the generated predictor classified them, least confident first: "
+            f"{right:,}/{len(y_true):,} right (mistakes in red)"
+        )
         fig.tight_layout(rect=(0, 0, 1, 0.97))
     return _save(fig, path)
 
@@ -346,5 +355,107 @@ def study_cv_vs_test(rows: Sequence[dict[str, Any]], path: str | os.PathLike[str
         ax.set_title(f"Did CV predict the test score? {len(unique)} configurations")
         ax.legend(fontsize=7, loc="upper left")
         ax.grid(alpha=0.3)
+        fig.tight_layout()
+    return _save(fig, path)
+
+
+PIPELINE_STEPS = (  # (stage key, column title)
+    ("picture", "picture"),
+    ("ink", "ink, contrast-stretched"),
+    ("crop", "upright, cropped"),
+    ("box", "32x32 box"),
+    ("bits", "binarised"),
+    ("counts", "8x8 counts"),
+)
+
+
+def pipeline(examples: Sequence[dict[str, Any]], path: str | os.PathLike[str]) -> Path:
+    """One row per outside picture: each step of `prepare()`, then the label and its probability. Each example
+    holds the stage images under the keys of PIPELINE_STEPS, plus "label", "true" and "probability"."""
+    rows = len(examples)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            rows, len(PIPELINE_STEPS), figsize=(SIZES["pipeline"][0], 1.7 * rows + 0.6), squeeze=False
+        )
+        for r, example in enumerate(examples):
+            wrong = example["label"] != example["true"]
+            for c, (key, title) in enumerate(PIPELINE_STEPS):
+                ax = axes[r, c]
+                image = np.asarray(example[key], dtype=float)
+                vmax = 16 if key == "counts" else (255 if key == "picture" else 1)
+                ax.imshow(
+                    image.reshape(8, 8) if key == "counts" else image,
+                    cmap="gray_r",
+                    vmin=0,
+                    vmax=vmax,
+                    interpolation="nearest",
+                )
+                ax.set_xticks([])
+                ax.set_yticks([])
+                if r == 0:
+                    ax.set_title(title, fontsize=8)
+            axes[r, -1].set_xlabel(
+                f"→ {example['label']} ({example['probability']:.0%})" + (f", true {example['true']}" if wrong else ""),
+                color=WRONG if wrong else "black",
+                fontsize=9,
+            )
+        fig.suptitle("prepare(): an outside picture (MNIST) step by step, and what the model reads")
+        fig.tight_layout(rect=(0, 0, 1, 0.96))
+    return _save(fig, path)
+
+
+def gallery(
+    pictures: np.ndarray, titles: Sequence[str], path: str | os.PathLike[str], title: str, columns: int = 10
+) -> Path:
+    """Pictures of any size in a grid, each with a caption (mistakes: red frame); grows with their number."""
+    rows = max(1, -(-len(pictures) // columns))
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(rows, columns, figsize=(SIZES["gallery"][0], 1.45 * rows + 0.6), squeeze=False)
+        for k, ax in enumerate(axes.flat):
+            if k >= len(pictures):
+                ax.axis("off")
+                continue
+            ax.imshow(pictures[k], cmap="gray_r", interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(titles[k], fontsize=7, color=WRONG, pad=2)
+            for spine in ax.spines.values():
+                spine.set_visible(True)
+                spine.set_color(WRONG)
+                spine.set_linewidth(2)
+        if len(pictures) == 0:
+            axes.flat[0].text(0, 0.5, "none", fontsize=14, transform=axes.flat[0].transAxes)
+        fig.suptitle(title)
+        fig.tight_layout(rect=(0, 0, 1, 0.95))
+    return _save(fig, path)
+
+
+def reliability(
+    curves: dict[str, list[dict[str, float]]], eces: dict[str, float], path: str | os.PathLike[str]
+) -> Path:
+    """Reliability diagrams: accuracy against mean confidence per 0.1-wide confidence bin, one line per
+    (data, probabilities) pair, the diagonal being perfect calibration; ECE in the legend."""
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=SIZES["reliability"])
+        for ax, data in zip(axes, ("held out", "MNIST"), strict=True):
+            ax.plot([0, 1], [0, 1], color="black", lw=1, label="perfectly calibrated")
+            for name, bins in curves.items():
+                if not name.startswith(data):
+                    continue
+                style = "-" if "calibrated" in name else "--"
+                ax.plot(
+                    [b["confidence"] for b in bins],
+                    [b["accuracy"] for b in bins],
+                    style,
+                    marker="o",
+                    label=f"{name.removeprefix(data + ', ')} (ECE {eces[name]:.1%})",
+                )
+            ax.set_xlim(0, 1)
+            ax.set_ylim(0, 1.02)
+            ax.set_xlabel("predicted probability of the top class")
+            ax.set_ylabel("accuracy")
+            ax.set_title(f"Reliability, {data}")
+            ax.legend(fontsize=7, loc="upper left")
+            ax.grid(alpha=0.3)
         fig.tight_layout()
     return _save(fig, path)

@@ -71,7 +71,10 @@ def test_torch_free_run_fails_if_the_artifact_imports_torch(tiny_artifact_path: 
 
 
 def test_verify_passes_on_the_committed_tree() -> None:
-    assert verify(COMMITTED_CHECKPOINT, COMMITTED_ARTIFACT).ok
+    torch_parity, js_parity = verify(COMMITTED_CHECKPOINT, COMMITTED_ARTIFACT)
+    assert torch_parity.ok
+    assert js_parity.ok
+    assert js_parity.n_identical == js_parity.n_inputs == 11_797
 
 
 def test_verify_fails_after_one_weight_is_hand_edited(tmp_path: Path) -> None:

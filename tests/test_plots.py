@@ -66,6 +66,23 @@ def test_confusion_and_curves_are_pngs_of_the_expected_size(predictions: tuple, 
     assert png_size(plots.training_curves(history, tmp_path / "h.png")) == expected("curves")
 
 
+def test_outside_figures_are_pngs_that_grow_with_their_rows(shipped: ModuleType, digits: tuple, tmp_path: Path) -> None:
+    picture = np.kron(digits[0][0].reshape(8, 8), np.ones((3, 3))) * 255 / 16
+    stages: dict = {}
+    counts = shipped._prepare_one(
+        picture / 255, "auto", shipped._DESLANT, shipped._SMOOTH, shipped._INK_FRACTION, stages
+    )
+    example = {**stages, "picture": picture, "counts": counts, "label": 0, "true": 0, "probability": 0.97}
+    path = plots.pipeline([example, {**example, "label": 6}], tmp_path / "p.png")
+    assert png_size(path) == (1200, round((1.7 * 2 + 0.6) * plots.DPI))
+    gallery = plots.gallery(np.stack([picture] * 12), ["0 → 6 (51%)"] * 12, tmp_path / "g.png", "twelve")
+    assert png_size(gallery) == (1200, round((1.45 * 2 + 0.6) * plots.DPI))
+    bins = [{"bin": 0.9, "count": 3, "confidence": 0.95, "accuracy": 1.0}]
+    curves = {"held out, calibrated": bins, "MNIST, raw softmax": bins}
+    eces = {"held out, calibrated": 0.05, "MNIST, raw softmax": 0.05}
+    assert png_size(plots.reliability(curves, eces, tmp_path / "r.png")) == expected("reliability")
+
+
 def test_same_inputs_give_byte_identical_pngs(predictions: tuple, tmp_path: Path) -> None:
     _, y, proba = predictions
     a = plots.confusion(y, proba.argmax(1), tmp_path / "a.png", "t").read_bytes()
@@ -103,11 +120,13 @@ def test_study_reuses_cached_trainings(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_report_page_lists_every_figure_and_docs_refresh_only_on_change(tmp_path: Path) -> None:
     out, docs = tmp_path / "reports", tmp_path / "docs"
-    figures = build(COMMITTED_CHECKPOINT, COMMITTED_ARTIFACT, out, tmp_path / "no-study")
+    figures = build(COMMITTED_CHECKPOINT, COMMITTED_ARTIFACT, out, tmp_path / "no-study", tmp_path / "no-evaluation")
     page = (out / "index.html").read_text()
     for figure in figures:
         assert figure.path.name in page
         assert png_size(figure.path)[0] > 0
         assert figure.caption.split(";")[0].split(":")[0] in page
-    assert refresh_docs(out, docs) == [str(docs / "class_grid.png"), str(docs / "confusion_test.png")]
+    assert refresh_docs(out, docs) == [
+        str(docs / name) for name in ("class_grid.png", "confusion_test.png", "pipeline.png", "reliability.png")
+    ]
     assert refresh_docs(out, docs) == []

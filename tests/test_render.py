@@ -12,7 +12,8 @@ import pytest
 
 from codegen.__main__ import main as codegen_main
 from codegen.arrays import from_checkpoint, weights_sha256
-from codegen.render import render, template_sha256
+from codegen.generate import outputs
+from codegen.render import render, render_all, template_sha256
 from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, array_literals, import_file, tamper_first_number
 from tests.test_literals import HOSTILE
 from train import checkpoint
@@ -46,12 +47,16 @@ def test_same_checkpoint_file_gives_byte_identical_artifact(tiny_checkpoint_path
     assert codegen_main(["--checkpoint", str(tiny_checkpoint_path), "--out", str(a)]) == 0
     assert codegen_main(["--checkpoint", str(tiny_checkpoint_path), "--out", str(b)]) == 0
     assert a.read_bytes() == b.read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]  # nothing half-written left behind
+    for suffix in (".mjs", ".html"):
+        assert a.with_suffix(suffix).read_bytes() == b.with_suffix(suffix).read_bytes()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["a.html", "a.mjs", "a.py", "b.html", "b.mjs", "b.py"]  # nothing half-written left behind
 
 
-def test_committed_artifact_equals_a_fresh_render_of_the_committed_checkpoint() -> None:
-    fresh = render(from_checkpoint(checkpoint.load(COMMITTED_CHECKPOINT)))
-    assert COMMITTED_ARTIFACT.read_text(encoding="utf-8") == fresh
+def test_committed_artifacts_equal_a_fresh_render_of_the_committed_checkpoint() -> None:
+    fresh = render_all(from_checkpoint(checkpoint.load(COMMITTED_CHECKPOINT)))
+    for suffix, path in outputs(COMMITTED_ARTIFACT).items():
+        assert path.read_text(encoding="utf-8") == fresh[suffix], path
 
 
 def test_check_passes_on_current_and_fails_on_tampered_copy(tiny_checkpoint_path: Path, tmp_path: Path) -> None:

@@ -110,6 +110,9 @@ def test_cli_writes_a_loadable_checkpoint(tmp_path: Path) -> None:
     assert ckpt.config.split_seed == 2
     assert ckpt.config.model.hidden == (8,)
     assert [p.name for p in out.parent.iterdir()] == ["cli.pt"]  # no temporary file left behind
+    assert ckpt.calibration["folds"] == 3
+    assert 0.05 <= ckpt.calibration["temperature"] <= 20
+    assert ckpt.calibration["out_of_fold_ece_digits_after"] <= ckpt.calibration["out_of_fold_ece_digits_before"]
 
 
 def test_cli_rejects_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from train import checkpoint, paths
+from train.calibrate import calibrate
 from train.config import TrainConfig
 from train.loop import fit
 from train.model import ACTIVATIONS, ModelConfig
@@ -40,6 +41,18 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
     p.add_argument("--weight-decay", type=float, default=t.weight_decay)
     p.add_argument("--label-smoothing", type=float, default=t.label_smoothing)
     p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    p.add_argument(
+        "--writers-share",
+        type=float,
+        default=t.augment.writers.share,
+        help="share of each batch re-drawn as another writer's hand through prepare()'s steps",
+    )
+    p.add_argument(
+        "--calibration-folds",
+        type=int,
+        default=t.calibration_folds,
+        help="folds whose out-of-fold logits fit the probability temperature (0: none)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar or per-epoch lines")
     args = p.parse_args(argv)
     try:
@@ -53,7 +66,12 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
             lr=args.lr,
             weight_decay=args.weight_decay,
             label_smoothing=args.label_smoothing,
-            augment=dataclasses.replace(t.augment, enabled=not args.no_augment),
+            augment=dataclasses.replace(
+                t.augment,
+                enabled=not args.no_augment,
+                writers=dataclasses.replace(t.augment.writers, share=args.writers_share),
+            ),
+            calibration_folds=args.calibration_folds,
         )
     except ValueError as exc:
         p.error(str(exc))
@@ -63,10 +81,12 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
 def main(argv: Sequence[str] | None = None) -> int:
     config, args = parse_args(argv)
     result = fit(config, progress=not args.quiet)
-    checkpoint.save(checkpoint.from_result(result), args.out)
+    calibration = calibrate(config, config.calibration_folds)
+    checkpoint.save(checkpoint.from_result(result, calibration), args.out)
     print(
         f"wrote {args.out}: {config.model.n_parameters()} parameters, "
-        f"train acc {result.train_accuracy:.4f}, test acc {result.test_accuracy:.4f}",
+        f"train acc {result.train_accuracy:.4f}, test acc {result.test_accuracy:.4f}, "
+        f"temperature {calibration['temperature']:.4f}",
         file=sys.stderr,
     )
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ class Checkpoint:
     train_accuracy: float
     test_accuracy: float
     history: tuple[EpochStats, ...]
+    calibration: dict[str, Any] = field(default_factory=lambda: {"temperature": 1.0, "method": "none"})
 
     def build_model(self) -> MLP:
         """The torch model with these weights, in eval mode."""
@@ -43,8 +44,8 @@ class Checkpoint:
         return model.eval()
 
 
-def from_result(result: TrainResult) -> Checkpoint:
-    """The checkpoint of a finished training run."""
+def from_result(result: TrainResult, calibration: dict[str, Any] | None = None) -> Checkpoint:
+    """The checkpoint of a finished training run, with its calibration (`train.calibrate`) when given."""
     return Checkpoint(
         config=result.config,
         state_dict={k: v.detach().clone() for k, v in result.model.state_dict().items()},
@@ -54,6 +55,7 @@ def from_result(result: TrainResult) -> Checkpoint:
         train_accuracy=result.train_accuracy,
         test_accuracy=result.test_accuracy,
         history=tuple(result.history),
+        calibration=calibration or {"temperature": 1.0, "method": "none"},
     )
 
 
@@ -68,6 +70,7 @@ def to_bytes(ckpt: Checkpoint) -> bytes:
         "torch_version": ckpt.torch_version,
         "metrics": {"train_accuracy": ckpt.train_accuracy, "test_accuracy": ckpt.test_accuracy},
         "history": [asdict(e) for e in ckpt.history],
+        "calibration": ckpt.calibration,
     }
     buffer = io.BytesIO()
     torch.save(payload, buffer)
@@ -102,6 +105,7 @@ def load(path: str | os.PathLike[str]) -> Checkpoint:
             train_accuracy=float(raw["metrics"]["train_accuracy"]),
             test_accuracy=float(raw["metrics"]["test_accuracy"]),
             history=tuple(EpochStats(**e) for e in raw["history"]),
+            calibration=dict(raw.get("calibration", {"temperature": 1.0, "method": "none"})),
         )
         ckpt.build_model()  # the state_dict must fit the config exactly
     except (KeyError, TypeError, ValueError, RuntimeError) as exc:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from train.augment import AugmentConfig
+from train.augment import AugmentConfig, WritersConfig
 from train.model import ModelConfig
+from train.representation import PrepareConfig
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,9 @@ class TrainConfig:
     bit-identical. The defaults are the shipped model, chosen by the study (`nox -s study`, README)."""
 
     model: ModelConfig = field(default_factory=ModelConfig)
-    augment: AugmentConfig = field(default_factory=lambda: AugmentConfig(enabled=True))
+    augment: AugmentConfig = field(
+        default_factory=lambda: AugmentConfig(enabled=True, writers=WritersConfig(share=0.3))
+    )
     split_seed: int = 0
     seed: int = 0
     epochs: int = 300
@@ -23,6 +26,8 @@ class TrainConfig:
     lr: float = 3e-3
     weight_decay: float = 1e-4
     label_smoothing: float = 0.1
+    prepare: PrepareConfig = field(default_factory=PrepareConfig)
+    calibration_folds: int = 3  # folds of the training part whose out-of-fold logits fit the temperature; 0: none
 
     def __post_init__(self) -> None:
         if self.epochs < 1:
@@ -33,6 +38,8 @@ class TrainConfig:
             raise ValueError(f"lr must be positive, got {self.lr}")
         if self.weight_decay < 0:
             raise ValueError(f"weight_decay must be non-negative, got {self.weight_decay}")
+        if self.calibration_folds not in (0, *range(2, 11)):
+            raise ValueError(f"calibration_folds must be 0 (none) or 2..10, got {self.calibration_folds}")
         if not 0.0 <= self.label_smoothing < 1.0:
             raise ValueError(f"label_smoothing must be in [0, 1), got {self.label_smoothing}")
 
@@ -49,4 +56,5 @@ class TrainConfig:
         model = dict(d.pop("model"))
         model["hidden"] = tuple(model["hidden"])
         augment = AugmentConfig(**d.pop("augment", {"enabled": False}))  # older checkpoints had none
-        return cls(model=ModelConfig(**model), augment=augment, **d)
+        prepare = PrepareConfig(**d.pop("prepare", {}))  # older checkpoints: the defaults
+        return cls(model=ModelConfig(**model), augment=augment, prepare=prepare, **d)

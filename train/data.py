@@ -32,6 +32,14 @@ class Split:
     test_index: np.ndarray
     split_seed: int
 
+    def fold(self, fit_index: np.ndarray, val_index: np.ndarray) -> Split:
+        """An inner split of the training part (cross-validation): train on the rows `fit_index` of x_train,
+        validate on the rows `val_index`, which play the inner split's test part."""
+        x, y, rows = self.x_train, self.y_train, self.train_index
+        return Split(
+            x[fit_index], y[fit_index], x[val_index], y[val_index], rows[fit_index], rows[val_index], self.split_seed
+        )
+
 
 def load_all() -> tuple[np.ndarray, np.ndarray]:
     """All 1,797 digits: raw pixels float32 (1797, 64) and labels int64 (1797,)."""

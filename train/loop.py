@@ -85,7 +85,7 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
         order = torch.randperm(len(x_train), generator=generator)
         for start in range(0, len(order), config.batch_size):
             batch = order[start : start + config.batch_size]
-            loss = loss_fn(model(augment(x_train[batch], config.augment, generator)), y_train[batch])
+            loss = loss_fn(model(augment(x_train[batch], config.augment, generator, config.prepare)), y_train[batch])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -24,7 +24,7 @@ class ModelConfig:
     """Shape of the network. `input_scale` maps raw 0..16 pixels to the network's scale; it is the only place
     pixels are rescaled, and the artifact applies the same factor, so callers always pass raw pixels."""
 
-    hidden: tuple[int, ...] = (256, 64)
+    hidden: tuple[int, ...] = (512, 128)
     activation: str = "relu"
     dropout: float = 0.0
     n_inputs: int = N_FEATURES

@@ -96,13 +96,92 @@ def test_bad_usage_and_bad_files_exit_2_with_one_line(images: tuple) -> None:
     (folder / "narrow.csv").write_text("1,2,3\n")
     assert_one_line_error(run(str(folder / "narrow.csv")), "got shape (1, 3)")
     np.save(folder / "byte.npy", x * 255 / 16)
-    assert_one_line_error(run(str(folder / "byte.npy")), "8-bit 0..255", "--no-range-check")
+    assert_one_line_error(run(str(folder / "byte.npy")), "8-bit 0..255", "--no-range-check", "--prepare")
     np.save(folder / "nan.npy", np.where(np.arange(64) == 5, np.nan, x))
     assert_one_line_error(run(str(folder / "nan.npy")), "NaN")
     np.save(folder / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    assert_one_line_error(run(str(folder / "objects.npy")), "allow_pickle")
+    assert_one_line_error(run(str(folder / "objects.npy")), "holds Python objects")
     (folder / "junk.npy").write_bytes(b"not numpy")
-    assert_one_line_error(run(str(folder / "junk.npy")))
+    assert_one_line_error(run(str(folder / "junk.npy")), "not a valid .npy file")
+
+
+def test_messages_name_the_file_once(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("1,2,3\n4,5\n")
+    result = run(str(tmp_path / "x.csv"))
+    assert_one_line_error(result, "line 2")
+    assert result.stderr.count("x.csv") == 1
+
+
+def test_info_and_self_test_refuse_a_file_argument(images: tuple) -> None:
+    _, folder = images
+    assert_one_line_error(run("--info", str(folder / "x.npy")), "--info takes no input file")
+    assert_one_line_error(run("--self-test", str(folder / "x.npy")), "--self-test takes no input file")
+
+
+def test_a_spreadsheet_csv_with_a_byte_order_mark_keeps_its_first_image(shipped: ModuleType, images: tuple) -> None:
+    x, folder = images
+    text = "\n".join(",".join(f"{v:g}" for v in row) for row in x)
+    (folder / "bom.csv").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert run(str(folder / "bom.csv")).stdout.splitlines() == [str(v) for v in shipped.predict(x)]
+
+
+def test_a_numeric_header_like_pandas_column_numbers_is_skipped(shipped: ModuleType, images: tuple) -> None:
+    x, folder = images
+    header = ",".join(str(i) for i in range(64))
+    np.savetxt(folder / "pandas.csv", x, delimiter=",", fmt="%g", header=header, comments="")
+    assert run(str(folder / "pandas.csv")).stdout.splitlines() == [str(v) for v in shipped.predict(x)]
+
+
+def test_empty_or_header_only_csv_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_text("")
+    assert_one_line_error(run(str(tmp_path / "empty.csv")), "no images in it (empty)")
+    (tmp_path / "header.csv").write_text("a,b,c\n")
+    assert_one_line_error(run(str(tmp_path / "header.csv")), "no images in it (only a header line)")
+
+
+def test_a_picture_named_csv_gets_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "scan.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert_one_line_error(run(str(tmp_path / "scan.csv")), "not a text CSV file", ".png")
+
+
+def test_npy_of_another_image_size_is_prepared(shipped: ModuleType, digits: tuple, tmp_path: Path) -> None:
+    image = np.kron(digits[0][0].reshape(8, 8), np.ones((4, 4))) * 255 / 16  # a 32x32 0..255 rendering
+    np.save(tmp_path / "scan.npy", image.astype(np.uint8))
+    result = run(str(tmp_path / "scan.npy"))
+    assert result.stdout.splitlines() == [str(shipped.predict(shipped.prepare(image.astype(np.uint8))))]
+    np.save(tmp_path / "batch.npy", np.stack([image, 255 - image]).astype(np.uint8))
+    assert len(run(str(tmp_path / "batch.npy")).stdout.splitlines()) == 2
+
+
+def test_pictures_are_read_with_pillow_or_a_clear_line_says_how(
+    shipped: ModuleType, digits: tuple, tmp_path: Path
+) -> None:
+    image = (255 - np.kron(digits[0][0].reshape(8, 8), np.ones((6, 6))) * 255 / 16).astype(np.uint8)  # dark ink
+    try:
+        from PIL import Image
+    except ImportError:
+        (tmp_path / "digit.png").write_bytes(b"\x89PNG")
+        assert_one_line_error(run(str(tmp_path / "digit.png")), "needs Pillow (pip install pillow)")
+        return
+    Image.fromarray(image).save(tmp_path / "digit.png")
+    result = run(str(tmp_path / "digit.png"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(shipped.predict(shipped.prepare(image)))]
+    blocked = subprocess.run(  # the same file where Pillow cannot be imported
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; sys.modules['PIL'] = None; sys.argv[0] = 'digits_infer.py'; "
+                f"exec(open({str(COMMITTED_ARTIFACT)!r}).read())"
+            ),
+            str(tmp_path / "digit.png"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert_one_line_error(blocked, "needs Pillow (pip install pillow)", ".npy")
 
 
 def test_no_range_check_flag_opts_out(images: tuple) -> None:
@@ -111,13 +190,6 @@ def test_no_range_check_flag_opts_out(images: tuple) -> None:
     result = run(str(folder / "byte.npy"), "--no-range-check")
     assert result.returncode == 0
     assert len(result.stdout.splitlines()) == 6
-
-
-def test_empty_csv_prints_nothing(tmp_path: Path) -> None:
-    (tmp_path / "empty.csv").write_text("")
-    result = run(str(tmp_path / "empty.csv"))
-    assert result.returncode == 0
-    assert result.stdout == ""
 
 
 @pytest.mark.skipif(shutil.which("head") is None, reason="needs a shell with head")
@@ -132,3 +204,14 @@ def test_a_closed_pipe_is_not_an_error(digits: tuple, tmp_path: Path) -> None:
     )
     assert len(result.stdout.splitlines()) == 1
     assert result.stderr == ""
+
+
+def test_prepare_flag_treats_counts_shaped_arrays_as_pictures(
+    shipped: ModuleType, digits: tuple, tmp_path: Path
+) -> None:
+    picture = (255 - np.kron(digits[0][4].reshape(8, 8), np.ones((8, 8))) * 255 / 16).astype(np.uint8)  # (64, 64)
+    np.save(tmp_path / "canvas.npy", picture)
+    as_rows = run(str(tmp_path / "canvas.npy"))
+    assert_one_line_error(as_rows, "8-bit 0..255", "--prepare")  # 64 rows of 0..255: refused, pointing to --prepare
+    result = run(str(tmp_path / "canvas.npy"), "--prepare", "--ink", "dark")
+    assert result.stdout.splitlines() == [str(shipped.predict(shipped.prepare(picture, ink="dark")))]

@@ -26,17 +26,20 @@ from joblib import Memory, Parallel, delayed
 from sklearn.model_selection import StratifiedKFold
 from tqdm import tqdm
 
-from train.augment import AugmentConfig
+from train.augment import AugmentConfig, WritersConfig
 from train.config import TrainConfig
-from train.data import Split, split
+from train.data import split
 from train.files import write_atomically
 from train.model import ModelConfig
 
-STUDY_VERSION = 2  # part of every cache key: bump when scoring changes, so cached results are not reused
+STUDY_VERSION = 3  # part of every cache key: bump when scoring changes, so cached results are not reused
 TEST = "test"  # the part name of the held-out score, beside fold numbers 0..folds-1
-# Configurations whose CV accuracy is within this many validation images of the best are taken as tied: a
-# difference of one or two images out of 1,437 is noise (fold draws, seeds), not an effect.
-TIE_IMAGES = 2
+# The choice (`choose`), fixed before the study that it reads was run:
+# - in distribution, a configuration whose CV accuracy is within 7 validation images of the best (0.5 % of 1,437)
+#   is acceptable: the held-out floor the project holds is a 99.4 % minimum per split, half a point below the best;
+# - on outside handwriting (the MNIST tune half, 2,500 digits), 10 images (0.4 %) are a tie.
+CV_TOLERANCE_IMAGES = 7
+MNIST_TOLERANCE = 10 / 2500
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,11 @@ def grid(base: TrainConfig | None = None) -> list[tuple[str, TrainConfig]]:
         for h in ((256, 64), (384, 64), (256, 128))
         for e in (150, 300)
     ]
+    runs += [  # other writers: a share of each batch re-drawn through prepare()'s steps (README, "Real handwriting")
+        ("writers", _vary(base, model={"hidden": h, "dropout": 0.0}, epochs=300, augment={"writers": w}))
+        for h in ((256, 64), (512, 128), (512, 256))
+        for w in (WritersConfig(share=0.3), WritersConfig(share=0.5))
+    ]
     runs += [
         ("distortions", _vary(base, augment=a))
         for a in ({"elastic_px": 0.3}, {"thickness": 0.3}, {"noise": 0.5}, {"elastic_px": 0.3, "thickness": 0.3})
@@ -97,11 +105,13 @@ def grid(base: TrainConfig | None = None) -> list[tuple[str, TrainConfig]]:
 
 
 def distortion_label(augment: AugmentConfig) -> str:
-    """Short name of the distortions a configuration uses, e.g. 'affine+elastic'."""
+    """Short name of the distortions a configuration uses, e.g. 'affine+elastic' or 'affine+writers0.3'."""
     if not augment.enabled:
         return "none"
-    extra = [name for name in ("elastic_px", "thickness", "noise") if getattr(augment, name) > 0]
-    return "+".join(["affine", *(name.removesuffix("_px") for name in extra)])
+    extra = [name.removesuffix("_px") for name in ("elastic_px", "thickness", "noise") if getattr(augment, name) > 0]
+    if augment.writers.share > 0:
+        extra.append(f"writers{augment.writers.share:g}")
+    return "+".join(["affine", *extra])
 
 
 def config_key(config: TrainConfig, study: Study) -> str:
@@ -112,10 +122,11 @@ def config_key(config: TrainConfig, study: Study) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def score(config: TrainConfig, study: Study, part: int | str, version: int = STUDY_VERSION) -> float:
-    """Accuracy of `config` on one part of the split: a fold number 0..folds-1 gives the validation accuracy of a
-    model trained on the other folds of the training part; `TEST` gives the held-out test accuracy of a model
-    trained on the whole training part (reported, never used for choosing). `version` only keys the cache."""
+def score(config: TrainConfig, study: Study, part: int | str, version: int = STUDY_VERSION) -> dict[str, float]:
+    """Scores of `config` on one part of the split. A fold number 0..folds-1: {"accuracy"} on that validation
+    fold of a model trained on the other folds of the training part. `TEST`: a model trained on the whole training
+    part, {"accuracy"} on the held-out test part (reported, never used for choosing) and {"mnist_tune"} on the
+    tune half of MNIST through `prepare()` (validation for robustness). `version` only keys the cache."""
     import torch
 
     threads = torch.get_num_threads()
@@ -126,24 +137,20 @@ def score(config: TrainConfig, study: Study, part: int | str, version: int = STU
         torch.set_num_threads(threads)  # with jobs=1 this ran in the caller's process
 
 
-def _score(config: TrainConfig, study: Study, part: int | str) -> float:
-    from train.loop import fit
+def _score(config: TrainConfig, study: Study, part: int | str) -> dict[str, float]:
+    from train.loop import fit, predict_logits
+    from train.outside import load_mnist, prepared_mnist
 
     data = split(study.split_seed)
     if part == TEST:
-        return fit(config, data=data, progress=False).test_accuracy
+        result = fit(config, data=data, progress=False)
+        mnist, tune = load_mnist(), load_mnist().tune
+        predicted = predict_logits(result.model, prepared_mnist(config.prepare)[tune]).argmax(1)
+        return {"accuracy": result.test_accuracy, "mnist_tune": float((predicted == mnist.labels[tune]).mean())}
     folds = StratifiedKFold(n_splits=study.folds, shuffle=True, random_state=study.cv_seed)
     fit_idx, val_idx = list(folds.split(data.x_train, data.y_train))[int(part)]
-    inner = Split(
-        data.x_train[fit_idx],
-        data.y_train[fit_idx],
-        data.x_train[val_idx],
-        data.y_train[val_idx],
-        data.train_index[fit_idx],
-        data.train_index[val_idx],
-        study.split_seed,
-    )
-    return fit(config, data=inner, progress=False).test_accuracy  # "test" of the inner split = validation fold
+    inner = data.fold(fit_idx, val_idx)
+    return {"accuracy": fit(config, data=inner, progress=False).test_accuracy}  # the inner "test" = the fold
 
 
 def _parts(study: Study) -> list[int | str]:
@@ -168,7 +175,7 @@ def run_study(
     jobs_list = [(k, c, part) for k, c in unique.items() for part in _parts(study)]
     todo = [(k, c, part) for k, c, part in jobs_list if not cached_score.check_call_in_cache(c, study, part)]
     tasks = (delayed(lambda k, c, part: (k, part, cached_score(c, study, part)))(k, c, part) for k, c, part in todo)
-    done: dict[tuple[str, int | str], float] = {}
+    done: dict[tuple[str, int | str], dict[str, float]] = {}
     for key, part, accuracy in tqdm(
         Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks),
         total=len(todo),
@@ -183,7 +190,7 @@ def run_study(
     rows = []
     for experiment, config in configs:
         key = config_key(config, study)
-        scores = [done[key, f] for f in range(study.folds)]
+        scores = [done[key, f]["accuracy"] for f in range(study.folds)]
         rows.append(
             {
                 "experiment": experiment,
@@ -199,25 +206,36 @@ def run_study(
                 "thickness": config.augment.thickness,
                 "noise": config.augment.noise,
                 "distortions": distortion_label(config.augment),
+                "writers_share": config.augment.writers.share,
                 "n_parameters": config.model.n_parameters(),
                 "cv_mean": float(np.mean(scores)),
                 "cv_std": float(np.std(scores)),
                 "cv_folds": scores,
-                "test_reported": done[key, TEST],
+                "test_reported": done[key, TEST]["accuracy"],
+                "mnist_tune": done[key, TEST]["mnist_tune"],
                 "config": config.to_dict(),
             }
         )
     return rows
 
 
-def choose(rows: Sequence[dict[str, Any]], n_validation: int, tie_images: int = TIE_IMAGES) -> dict[str, Any]:
-    """The configuration to ship, by cross-validation alone: the fewest parameters among those within
-    `tie_images` validation images (of `n_validation`) of the best CV accuracy — the artifact's file size and
-    import time grow with the parameter count — then fewer epochs, then the higher CV score. Reads no other
-    column, so the reported test score cannot move the choice (a test removes it and checks)."""
+def choose(
+    rows: Sequence[dict[str, Any]],
+    n_validation: int,
+    cv_images: int = CV_TOLERANCE_IMAGES,
+    mnist_tolerance: float = MNIST_TOLERANCE,
+) -> dict[str, Any]:
+    """The configuration to ship, from CV and the MNIST tune half (validation data), never the test part:
+    1. in distribution: configurations within `cv_images` validation images (of `n_validation`) of the best CV;
+    2. robust: of those, the ones within `mnist_tolerance` of the best MNIST-tune accuracy;
+    3. small: of those, the fewest parameters (file size and import time grow with them), then fewer epochs.
+    The reported test score is not read, so it cannot move the choice (a test removes it and checks)."""
     best = max(r["cv_mean"] for r in rows)
-    tied = [r for r in rows if r["cv_mean"] >= best - tie_images / n_validation - 1e-12]
-    return min(tied, key=lambda r: (r["n_parameters"], r["epochs"], -r["cv_mean"], r["key"]))
+    candidates = [r for r in rows if r["cv_mean"] >= best - cv_images / n_validation - 1e-12]
+    if all("mnist_tune" in r for r in candidates):
+        robust = max(r["mnist_tune"] for r in candidates)
+        candidates = [r for r in candidates if r["mnist_tune"] >= robust - mnist_tolerance - 1e-12]
+    return min(candidates, key=lambda r: (r["n_parameters"], r["epochs"], -r["cv_mean"], r["key"]))
 
 
 FAMILIES = {  # experiment → what it varies, for the README's table
@@ -229,6 +247,7 @@ FAMILIES = {  # experiment → what it varies, for the README's table
     "weight_decay": "weight decay 0 … 1e-2",
     "epochs": "50 / 150 / 300 epochs",
     "distortions": "elastic, thickness, noise on top of affine",
+    "writers": "other writers: a share of each batch through prepare()'s steps (256x64 … 512x256)",
 }
 
 
@@ -238,8 +257,8 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
     from scipy.stats import spearmanr
 
     lines = [
-        "| family | configs | CV accuracy | test accuracy (reported) | best by CV → its test |",
-        "|---|---:|---|---|---|",
+        "| family | configs | CV accuracy | test accuracy (reported) | MNIST tune | best by CV → its test, MNIST tune |",
+        "|---|---:|---|---|---|---|",
     ]
     for experiment, what in FAMILIES.items():
         family = [r for r in rows if r["experiment"] == experiment]
@@ -248,9 +267,11 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
         best = max(family, key=lambda r: r["cv_mean"])
         cv = [r["cv_mean"] for r in family]
         test = [r["test_reported"] for r in family]
+        mnist = [r["mnist_tune"] for r in family]
         lines.append(
             f"| {what} | {len(family)} | {min(cv):.2%} – {max(cv):.2%} | {min(test):.2%} – {max(test):.2%} | "
-            f"{best['hidden']} {_knobs(best)}: {best['cv_mean']:.2%} → {best['test_reported']:.2%} |"
+            f"{min(mnist):.1%} – {max(mnist):.1%} | {best['hidden']} {_knobs(best)}: {best['cv_mean']:.2%} → "
+            f"{best['test_reported']:.2%}, {best['mnist_tune']:.1%} |"
         )
     unique = list({r["key"]: r for r in rows}.values())
     cv = np.array([r["cv_mean"] for r in unique])
@@ -261,8 +282,9 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
     rho = float(spearmanr(cv, test).statistic)
     chosen = next(r for r in unique if r["key"] == chosen_key)
     verdict = (
-        f"{len(unique)} distinct configurations. Chosen by CV alone: **{chosen['hidden']} {_knobs(chosen)}** "
-        f"(CV {chosen['cv_mean']:.2%}, test {chosen['test_reported']:.2%}). "
+        f"{len(unique)} distinct configurations. Chosen by CV and the MNIST tune half: **{chosen['hidden']} "
+        f"{_knobs(chosen)}** (CV {chosen['cv_mean']:.2%}, MNIST tune {chosen['mnist_tune']:.1%}; test reported "
+        f"{chosen['test_reported']:.2%}). "
         f"Rank correlation of CV and test (Spearman): {rho:.2f}; {within} of {len(unique)} configurations score "
         f"within one test image ({1 / n_test:.2%}) of their CV. Largest disagreement: {worst['hidden']} "
         f"{_knobs(worst)} ({worst['experiment']}), CV {worst['cv_mean']:.2%} vs test {worst['test_reported']:.2%} "
@@ -318,7 +340,8 @@ def run_and_write(
         "n_rows": len(rows),
         "n_distinct": len({r["key"] for r in rows}),
         "n_validation_images": n_validation,
-        "tie_images": TIE_IMAGES,
+        "cv_tolerance_images": CV_TOLERANCE_IMAGES,
+        "mnist_tolerance": MNIST_TOLERANCE,
         "chosen_key": choose(rows, n_validation)["key"],
         "trainings_this_run": trained,
         "seconds_this_run": round(seconds, 1),

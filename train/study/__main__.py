@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = next(r for r in rows if r["key"] == summary["chosen_key"])
     print(
         f"wrote {args.out}/results.csv ({len(rows)} rows, {summary['n_distinct']} distinct) in "
-        f"{summary['seconds_this_run']:.0f} s; chosen by CV: {chosen['hidden']} {chosen['activation']} dropout "
+        f"{summary['seconds_this_run']:.0f} s; chosen: {chosen['hidden']} {chosen['activation']} dropout "
         f"{chosen['dropout']} {chosen['epochs']} epochs (CV {chosen['cv_mean']:.4f}, test reported "
         f"{chosen['test_reported']:.4f})",
         file=sys.stderr,

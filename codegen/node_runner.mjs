@@ -1,0 +1,12 @@
+// Used by `codegen.verify` (nox -s verify): runs the generated JavaScript module under Node.js on inputs from a
+// JSON file and writes its float32 logits as bit patterns (exact comparison) and its prepare() results.
+// Usage: node node_runner.mjs MODULE.mjs INPUT.json OUTPUT.json
+import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+const [modulePath, inputPath, outputPath] = process.argv.slice(2);
+const predictor = await import(pathToFileURL(modulePath).href);
+const input = JSON.parse(readFileSync(inputPath, "utf8"));
+const bits = input.images.map((image) => Array.from(new Uint32Array(predictor.logits(image).buffer)));
+const prepared = input.pictures.map((picture) => Array.from(predictor.prepare(picture)));
+writeFileSync(outputPath, JSON.stringify({ bits, prepared }));

@@ -1,0 +1,116 @@
+"""The JavaScript twin (`digits_infer.mjs`), run by Node.js: the same logits as the NumPy artifact bit for bit, the
+same input contract in JavaScript's idiom, and the hostile-metadata escaping of the page."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from codegen.arrays import from_checkpoint
+from codegen.render import render_all
+from codegen.verify import js_parity
+from tests.conftest import COMMITTED_ARTIFACT, import_file
+from tests.test_literals import HOSTILE
+from train import checkpoint
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js 18+ (apt-get install nodejs)")
+
+MODULE = COMMITTED_ARTIFACT.with_suffix(".mjs")
+
+
+def node(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["node", "--input-type=module", "-e", code], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def write_all(tmp_path: Path, texts: dict[str, str], stem: str = "variant") -> Path:
+    for suffix, text in texts.items():
+        (tmp_path / f"{stem}{suffix}").write_text(text, encoding="utf-8")
+    return tmp_path / f"{stem}.py"
+
+
+def test_committed_module_equals_numpy_bit_for_bit_on_11797_inputs() -> None:
+    result = js_parity(COMMITTED_ARTIFACT, n_pictures=100)
+    assert result.n_identical == result.n_inputs == 11_797
+    assert result.n_prepare_identical >= 99
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_every_activation_matches_numpy(
+    tiny_checkpoint: checkpoint.Checkpoint, activation: str, tmp_path: Path
+) -> None:
+    from tests.tiny import tiny_config
+    from train.loop import fit
+
+    ckpt = checkpoint.from_result(fit(tiny_config(activation=activation, hidden=(12, 10)), progress=False))
+    path = write_all(tmp_path, render_all(from_checkpoint(ckpt)))
+    result = js_parity(path, n_pictures=10)
+    assert result.n_identical == result.n_inputs
+
+
+@pytest.mark.parametrize(
+    ("expression", "error", "fragment"),
+    [
+        ("logits(null)", "TypeError", "expected 64 pixel values"),
+        ("logits('x'.repeat(64))", "TypeError", "got string"),
+        ("logits(new Array(63).fill(1))", "RangeError", "got 63"),
+        ("logits(new Array(784).fill(1))", "RangeError", "prepare(picture)"),
+        ("logits(new Array(64).fill(NaN))", "RangeError", "finite"),
+        ("logits(new Array(64).fill(200))", "RangeError", "prepare()"),
+        ("logits(new Array(64).fill(-1))", "RangeError", "standardised"),
+        ("logits([...new Array(63).fill(1), '1'])", "TypeError", "pixel 63 is string"),
+        ("prepare({data: new Uint8Array(784), width: 28, height: 28})", "RangeError", "no ink found"),
+        ("prepare({data: new Uint8Array(10), width: 28, height: 28})", "RangeError", "RGBA values"),
+        ("prepare({data: new Uint8Array(49), width: 7, height: 7})", "RangeError", "at least 8x8"),
+        ("prepare(42)", "TypeError", "expected a picture"),
+    ],
+)
+def test_bad_input_gets_a_typed_error_that_says_what_was_expected(expression: str, error: str, fragment: str) -> None:
+    code = (
+        f"import {{ logits, prepare }} from {json.dumps(MODULE.as_uri())};\n"
+        f"try {{ {expression}; console.log('no error'); }} "
+        f"catch (e) {{ console.log(e.constructor.name + ': ' + e.message); }}"
+    )
+    out = node(code, MODULE.parent).stdout.strip()
+    assert out.startswith(f"{error}: "), out
+    assert fragment in out
+
+
+def test_predict_proba_and_metadata_agree_with_python(shipped: object, digits: tuple) -> None:
+    x = digits[0][:20]
+    code = (
+        f"import {{ predictProba, predictBatch, METADATA }} from {json.dumps(MODULE.as_uri())};\n"
+        f"const x = {json.dumps(x.tolist())};\n"
+        "console.log(JSON.stringify({proba: x.map((r) => Array.from(predictProba(r))), "
+        "labels: Array.from(predictBatch(x)), meta: METADATA}));"
+    )
+    result = json.loads(node(code, MODULE.parent).stdout)
+    np.testing.assert_allclose(result["proba"], shipped.predict_proba(x), rtol=0, atol=1e-12)
+    assert result["labels"] == shipped.predict(x).tolist()
+    assert result["meta"] == json.loads(json.dumps(shipped.METADATA))
+
+
+def test_hostile_metadata_cannot_break_the_module_or_the_page(
+    tiny_checkpoint: checkpoint.Checkpoint, tmp_path: Path
+) -> None:
+    arrays = from_checkpoint(tiny_checkpoint)
+    hostile = {f"k{i}": text for i, text in enumerate([*HOSTILE, "</script><script>alert(1)</script>", "<!--"])}
+    arrays = dataclasses.replace(arrays, metadata={**arrays.metadata, "notes": hostile})
+    texts = render_all(arrays)
+    assert "</script><script>" not in texts[".html"].split('<script type="module">', 1)[1].rsplit("</script>", 2)[0]
+    path = write_all(tmp_path, texts)
+    module = import_file(path, "hostile_twin")
+    code = (
+        f"import {{ METADATA }} from {json.dumps(path.with_suffix('.mjs').as_uri())};\n"
+        "console.log(JSON.stringify(METADATA.notes));"
+    )
+    run = node(code, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == json.loads(json.dumps(module.METADATA["notes"]))

