@@ -85,12 +85,17 @@ def _check_digest(source: str) -> str:
     return module._check_digest()
 
 
-def _render(arrays: ModelArrays, check_sha256: str) -> str:
-    meta = {**arrays.metadata, "check_logits_sha256": check_sha256}
-    summary = (
+def _summary(meta: dict) -> str:
+    """The header's one-line description of the model, for every artifact."""
+    return (
         f"layer sizes {_one_line(meta['layer_sizes'])}, hidden activation {_one_line(meta['activation'])}, "
         f"{_one_line(meta['n_parameters'])} parameters"
     )
+
+
+def _render(arrays: ModelArrays, check_sha256: str) -> str:
+    meta = {**arrays.metadata, "check_logits_sha256": check_sha256}
+    summary = _summary(meta)
     accuracy = _one_line(
         {
             "train": round(meta["train_accuracy_torch"], 6),
@@ -145,8 +150,7 @@ def render_module(arrays: ModelArrays, check_sha256: str) -> str:
         .render(
             weights_sha256=arrays.weights_sha256,
             template_sha256=template_sha256(MODULE_TEMPLATE),
-            summary=f"layer sizes {meta['layer_sizes']}, hidden activation {meta['activation']!r}, "
-            f"{meta['n_parameters']} parameters",
+            summary=_summary(meta),
             metadata_json=_script_json(meta),
             classes=json.dumps([int(c) for c in arrays.classes]),
             input_scale=repr(float(arrays.input_scale)),

@@ -9,11 +9,13 @@ from pathlib import Path
 from types import ModuleType
 
 import jinja2
+import numpy as np
 
 from codegen.artifact import load_artifact
 from codegen.verify import Parity, parity
 from report import plots
 from train import checkpoint, paths
+from train.calibrate import expected_calibration_error, reliability, softmax
 from train.data import Split, load_all, split
 from train.files import write_atomically
 from train.loop import predict_logits
@@ -121,10 +123,6 @@ def study_figures(study_dir: Path, ckpt: checkpoint.Checkpoint, n_test: int, out
 def outside_figures(artifact: ModuleType, data: Split, out: Path) -> list[Figure]:
     """MNIST through `prepare()`: the pipeline step by step, the digits it gets wrong, and reliability diagrams
     of the probabilities (calibrated and raw) held out and on MNIST."""
-    import numpy as np
-
-    from train.calibrate import expected_calibration_error, reliability, softmax
-
     mnist = load_mnist()
     prepared = artifact.prepare(mnist.pictures)
     logits = artifact.logits(prepared)
