@@ -111,6 +111,15 @@ def predict_speed(candidates: dict[str, Callable[[np.ndarray], Any]], x: np.ndar
     return speed
 
 
+def _ort_session_code(onnx_path: Path) -> str:
+    """Source for a child process: `s`, a one-thread ONNX Runtime CPU session on `onnx_path` (as `run.ort_session`)."""
+    return (
+        "import onnxruntime as ort\n"
+        "o = ort.SessionOptions(); o.intra_op_num_threads = 1; o.inter_op_num_threads = 1\n"
+        f's = ort.InferenceSession({str(onnx_path)!r}, o, providers=["CPUExecutionProvider"])'
+    )
+
+
 def _cold(code: str, runs: int, env: dict[str, str], cwd: Path) -> float:
     """Median seconds a fresh interpreter spends in `code`, timed from inside (interpreter start excluded)."""
     timed = f"import time\n_t = time.perf_counter()\n{code}\nprint(time.perf_counter() - _t)"
@@ -148,11 +157,10 @@ def cold_start(artifact_path: Path, checkpoint_path: Path, onnx_path: Path, runs
             "import digits_infer + predict (bytecode cache)": (f"import {name}\n{name}.predict({image})", with_cache),
             "import digits_infer + predict (from source)": (f"import {name}\n{name}.predict({image})", from_source),
             "import onnxruntime + session + predict": (
-                textwrap.dedent(f"""
-                import numpy as np, onnxruntime as ort
-                o = ort.SessionOptions(); o.intra_op_num_threads = 1; o.inter_op_num_threads = 1
-                s = ort.InferenceSession({str(onnx_path)!r}, o, providers=["CPUExecutionProvider"])
-                int(s.run(None, {{"pixels": np.array([{image}], dtype=np.float32)}})[0].argmax())"""),
+                (
+                    f"import numpy as np\n{_ort_session_code(onnx_path)}\n"
+                    f'int(s.run(None, {{"pixels": np.array([{image}], dtype=np.float32)}})[0].argmax())'
+                ),
                 with_cache,
             ),
             "import torch + load + predict": (
@@ -207,11 +215,7 @@ def peak_rss(artifact_path: Path, onnx_path: Path) -> dict[str, float]:
     """Peak resident memory (MiB, VmHWM) of fresh processes predicting 100,000 images; the artifact imported from
     its bytecode cache, as users meet it (compiling 100k literals from source needs memory of its own)."""
     big = "import numpy as np\nx = np.resize(np.arange(64.0) % 17, (100_000, 64))"
-    ort = textwrap.dedent(f"""
-        import onnxruntime as ort
-        o = ort.SessionOptions(); o.intra_op_num_threads = 1; o.inter_op_num_threads = 1
-        s = ort.InferenceSession({str(onnx_path)!r}, o, providers=["CPUExecutionProvider"])
-        s.run(None, {{"pixels": x.astype(np.float32)}})""")
+    ort = f'{_ort_session_code(onnx_path)}\ns.run(None, {{"pixels": x.astype(np.float32)}})'
     name = artifact_path.stem
     codes = {
         "numpy + 100k images in memory": big,

@@ -49,13 +49,19 @@ def evaluate(runs: Path, seeds: Sequence[int]) -> tuple[dict, dict, list]:
     def record(model: str, metric: str, value: float) -> None:
         outside.setdefault(model, {}).setdefault(metric, []).append(float(value))
 
+    def record_halves(model: str, predicted: np.ndarray) -> None:
+        for half in ("tune", "check"):
+            mask = getattr(outside_data, half)
+            record(model, f"MNIST {half}", (predicted[mask] == outside_data.labels[mask]).mean())
+
     for seed in seeds:
         ckpt = checkpoint.load(runs / f"split-{seed}.pt")
         if ckpt.config.split_seed != seed:
             raise ValueError(f"{runs}/split-{seed}.pt was trained on split seed {ckpt.config.split_seed}")
         data = split(seed)
         artifact = load_artifact(runs / f"split-{seed}.py", f"digits_infer_split_{seed}")
-        proba = artifact.predict_proba(data.x_test)
+        held_out_logits = artifact.logits(data.x_test)
+        proba = softmax(held_out_logits, artifact._TEMPERATURE)  # what predict_proba computes
         scores["artifact"].append(float((proba.argmax(1) == data.y_test).mean()))
         for k in np.flatnonzero(proba.argmax(1) != data.y_test):
             mistakes.append(
@@ -71,10 +77,7 @@ def evaluate(runs: Path, seeds: Sequence[int]) -> tuple[dict, dict, list]:
         scores["torch"].append(float((torch_pred == data.y_test).mean()))
         mnist = artifact.prepare(outside_data.pictures)
         mnist_logits = artifact.logits(mnist)
-        for half in ("tune", "check"):
-            mask = getattr(outside_data, half)
-            record("artifact", f"MNIST {half}", (mnist_logits[mask].argmax(1) == outside_data.labels[mask]).mean())
-        held_out_logits = artifact.logits(data.x_test)
+        record_halves("artifact", mnist_logits.argmax(1))
         for label, temperature in (("calibrated", artifact._TEMPERATURE), ("raw softmax", 1.0)):
             record(
                 "artifact",
@@ -91,10 +94,7 @@ def evaluate(runs: Path, seeds: Sequence[int]) -> tuple[dict, dict, list]:
             model.fit(data.x_train, data.y_train)  # type: ignore[attr-defined]
             scores[name].append(float((model.predict(data.x_test) == data.y_test).mean()))  # type: ignore[attr-defined]
             if name in OUTSIDE_REFERENCES:
-                predicted = model.predict(mnist)  # type: ignore[attr-defined]
-                for half in ("tune", "check"):
-                    mask = getattr(outside_data, half)
-                    record(name, f"MNIST {half}", (predicted[mask] == outside_data.labels[mask]).mean())
+                record_halves(name, model.predict(mnist))  # type: ignore[attr-defined]
     return scores, outside, mistakes
 
 
@@ -116,7 +116,8 @@ PREPARE_VARIANTS = [  # (deslant, smooth, ink fraction): the shipped one and its
 
 
 def prepare_variants(artifact_path: Path) -> list[dict[str, float]]:
-    """MNIST tune-half accuracy of one artifact for each prepare() variant: how its constants were chosen."""
+    """MNIST tune-half accuracy of one artifact for each prepare() variant, and which variant it ships: how its
+    constants were chosen."""
     from train.representation import PrepareConfig, prepare
 
     artifact = load_artifact(artifact_path, "digits_infer_prepare_variants")
@@ -125,15 +126,18 @@ def prepare_variants(artifact_path: Path) -> list[dict[str, float]]:
     for deslant, smooth, ink in PREPARE_VARIANTS:
         x = prepare(mnist.pictures[mnist.tune], PrepareConfig(ink_fraction=ink, deslant=deslant, smooth=smooth))
         accuracy = float((artifact.predict(x) == mnist.labels[mnist.tune]).mean())
-        rows.append({"deslant": deslant, "smooth": smooth, "ink_fraction": ink, "mnist_tune": accuracy})
+        shipped = (deslant, smooth, ink) == (artifact._DESLANT, artifact._SMOOTH, artifact._INK_FRACTION)
+        rows.append(
+            {"deslant": deslant, "smooth": smooth, "ink_fraction": ink, "mnist_tune": accuracy, "shipped": shipped}
+        )
     return rows
 
 
-def prepare_markdown(rows: list[dict[str, float]], shipped: tuple[bool, bool, float]) -> str:
+def prepare_markdown(rows: list[dict[str, float]]) -> str:
     """The README's prepare() table: MNIST tune accuracy per variant, the shipped one in bold."""
     lines = ["| shear upright | blur | ink share | MNIST tune |", "|---|---|---:|---:|"]
     for r in rows:
-        mark = "**" if (r["deslant"], r["smooth"], r["ink_fraction"]) == shipped else ""
+        mark = "**" if r["shipped"] else ""
         lines.append(
             f"| {'yes' if r['deslant'] else 'no'} | {'yes' if r['smooth'] else 'no'} | "
             f"{r['ink_fraction']:.2f} | {mark}{r['mnist_tune']:.2%}{mark} |"
@@ -171,11 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_atomically(args.out / "outside.md", outside_table.encode())
     first = args.runs / f"split-{args.seeds[0]}.py"
     variants = prepare_variants(first)
-    shipped = load_artifact(first, "digits_infer_shipped_prepare")
-    write_atomically(
-        args.out / "prepare.md",
-        prepare_markdown(variants, (shipped._DESLANT, shipped._SMOOTH, shipped._INK_FRACTION)).encode(),
-    )
+    write_atomically(args.out / "prepare.md", prepare_markdown(variants).encode())
     payload = {
         "seeds": args.seeds,
         "test_accuracy": scores,

@@ -139,6 +139,16 @@ def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
     return bits.reshape(8, 4, 8, 4).sum(axis=(1, 3)).reshape(64).astype(np.float64)
 
 
+def _prepare_images(image, ink, deslant, smooth, ink_fraction):
+    """`_prepare_one` over a picture (h, w) -> (64,) or a batch (n, h, w) -> (n, 64), after checking `ink`."""
+    if ink not in ("auto", "dark", "light"):
+        raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
+    images, one = _as_images(image)
+    out = np.array([_prepare_one(g, ink, deslant, smooth, ink_fraction) for g in images], dtype=np.float64)
+    out = out.reshape(-1, 64)
+    return out[0] if one else out
+
+
 # ------------------------------------------------------------------------------------ end artifact code
 
 BOX = _BOX
@@ -147,8 +157,4 @@ BOX = _BOX
 def prepare(image: object, config: PrepareConfig | None = None, ink: str = "auto") -> np.ndarray:
     """The artifact's `prepare()` for a configuration: (h, w) -> (64,), (n, h, w) -> (n, 64) block counts."""
     config = config or PrepareConfig()
-    images, one = _as_images(image)
-    out = np.array(
-        [_prepare_one(g, ink, config.deslant, config.smooth, config.ink_fraction) for g in images], dtype=np.float64
-    ).reshape(-1, 64)
-    return out[0] if one else out
+    return _prepare_images(image, ink, config.deslant, config.smooth, config.ink_fraction)

@@ -1,9 +1,9 @@
 """The study (`python -m train.study`): how architecture and training knobs move the score, by cross-validation.
 
-Every configuration is scored by stratified k-fold cross-validation on the training part of the split only: that
-score, and nothing else, chooses (`choose`). Each configuration is also trained once on the whole training part
-and scored on the held-out test part, the score the project's brief asks about: it is *reported, never used for
-choosing*. Finished trainings are cached on disk (`joblib.Memory`), so a rerun computes only new ones. Writes the
+Every configuration is scored by stratified k-fold cross-validation on the training part of the split only, and,
+trained once on the whole training part, on the tune half of MNIST through `prepare()` (validation for
+robustness): those two scores, and nothing else, choose (`choose`). The same training is also scored on the
+held-out test part, the score the project's brief asks about: it is *reported, never used for choosing*. Finished trainings are cached on disk (`joblib.Memory`), so a rerun computes only new ones. Writes the
 results table as CSV and JSON.
 """
 
@@ -157,11 +157,17 @@ def _parts(study: Study) -> list[int | str]:
     return [*range(study.folds), TEST]
 
 
-def n_trainings_to_run(configs: Iterable[tuple[str, TrainConfig]], study: Study, cache: Path) -> int:
-    """How many (configuration, part) trainings are not in the cache yet."""
+def _trainings(configs: Iterable[tuple[str, TrainConfig]], study: Study, cache: Path) -> tuple[Any, list, list]:
+    """(the cached `score`, every (key, config, part) the configurations need, those not in the cache yet)."""
     cached_score = Memory(cache, verbose=0).cache(score)
     unique = {config_key(c, study): c for _, c in configs}
-    return sum(not cached_score.check_call_in_cache(c, study, part) for c in unique.values() for part in _parts(study))
+    needed = [(k, c, part) for k, c in unique.items() for part in _parts(study)]
+    return cached_score, needed, [(k, c, p) for k, c, p in needed if not cached_score.check_call_in_cache(c, study, p)]
+
+
+def n_trainings_to_run(configs: Iterable[tuple[str, TrainConfig]], study: Study, cache: Path) -> int:
+    """How many (configuration, part) trainings are not in the cache yet."""
+    return len(_trainings(configs, study, cache)[2])
 
 
 def run_study(
@@ -170,10 +176,7 @@ def run_study(
     """Score every configuration on every fold and on the test part (cached trainings are reused) and return one
     result row per (experiment, config)."""
     configs = list(configs)
-    cached_score = Memory(cache, verbose=0).cache(score)
-    unique = {config_key(c, study): c for _, c in configs}
-    jobs_list = [(k, c, part) for k, c in unique.items() for part in _parts(study)]
-    todo = [(k, c, part) for k, c, part in jobs_list if not cached_score.check_call_in_cache(c, study, part)]
+    cached_score, needed, todo = _trainings(configs, study, cache)
     tasks = (delayed(lambda k, c, part: (k, part, cached_score(c, study, part)))(k, c, part) for k, c, part in todo)
     done: dict[tuple[str, int | str], dict[str, float]] = {}
     for key, part, accuracy in tqdm(
@@ -184,7 +187,7 @@ def run_study(
         file=sys.stderr,
     ):
         done[key, part] = accuracy
-    for k, c, part in jobs_list:  # the rest come straight from the cache
+    for k, c, part in needed:  # the rest come straight from the cache
         if (k, part) not in done:
             done[k, part] = cached_score(c, study, part)
     rows = []
