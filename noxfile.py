@@ -9,7 +9,10 @@ import sys
 
 import nox
 
-from train import paths
+# `python -m nox` puts the working folder on sys.path and the `nox` command does not: make both import the project's
+# one definition of its paths the same way, from the folder this file is in.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train import paths  # noqa: E402
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "venv"  # pip inside venv: pip finds the local torch wheel, uv does not
