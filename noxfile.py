@@ -12,7 +12,7 @@ import nox
 # `python -m nox` puts the working folder on sys.path and the `nox` command does not: make both import the project's
 # one definition of its paths the same way, from the folder this file is in.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train import paths  # noqa: E402
+from train import paths
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "venv"  # pip inside venv: pip finds the local torch wheel, uv does not
@@ -130,7 +130,7 @@ def portability(session: nox.Session, numpy: str) -> None:
     session.run("python", ARTIFACT, "--self-test")
     session.run("pytest", "tests/artifact", "-q", "-p", "no:cacheprovider", *session.posargs)
     writes = ["--write", f"{KERNELS}.md"] if (session.python, numpy) == (PYTHON, "2") else []
-    session.run("python", "tests/artifact/blas_kernels.py", ARTIFACT, "--expect", f"{KERNELS}.json", *writes)
+    session.run("python", "bench/blas_kernels.py", ARTIFACT, "--expect", f"{KERNELS}.json", *writes)
 
 
 # nox looks for python3.9 … python3.13 before a session's code runs, so pyenv's versions are made visible while the

@@ -43,15 +43,10 @@ def machine() -> dict[str, Any]:
     """CPU model and vector extensions, NumPy's BLAS and the kernel it picked, library versions."""
     import threadpoolctl
 
-    cpu, flags = platform.processor() or platform.machine(), set()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name") and cpu in ("", platform.machine(), platform.processor()):
-                cpu = line.partition(":")[2].strip()
-            elif line.startswith("flags"):
-                flags = set(line.partition(":")[2].split()) | ({"sse3"} if " pni" in line else set())
-    except OSError:
-        pass
+    from bench.blas_kernels import cpu_info
+
+    cpu, flags = cpu_info()
+    cpu = cpu or platform.processor() or platform.machine()
     blas = next((i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"), {})
     return {
         "cpu": cpu,
@@ -71,8 +66,8 @@ def floors(artifact: ModuleType) -> dict[str, Callable[[np.ndarray], Any]]:
     promise) and the same chain in float32 (what giving the promise up would buy). Same weights, same chunks, same
     activations, logits rounded to float32 and argmax taken, as `predict` does; nothing validated or converted
     beyond what the dtype needs."""
-    chunk = artifact._CHUNK_ROWS
-    layers64 = list(artifact._FORWARD)  # (float64 weight with the input scale folded in, bias, activation)
+    chunk = artifact.CHUNK_ROWS
+    layers64 = list(artifact.FORWARD)  # (float64 weight with the input scale folded in, bias, activation)
     layers32 = [(w.astype(np.float32), b.astype(np.float32), act) for w, b, act in layers64]
 
     def chain(layers: list, dtype: type) -> Callable[[np.ndarray], Any]:

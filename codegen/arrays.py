@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +9,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from train.checkpoint import Checkpoint
+from runtime.predictor import _layers_sha256
+from train.checkpoint import Checkpoint, no_calibration
 from train.data import TEST_SIZE, load_all
 from train.representation import PrepareConfig
 
@@ -46,7 +46,7 @@ class ModelArrays:
     classes: tuple[int, ...]
     self_test: SelfTest
     prepare: PrepareConfig = field(default_factory=PrepareConfig)
-    temperature: float = 1.0  # predict_proba = softmax(logits / temperature)
+    temperature: float = no_calibration()["temperature"]  # predict_proba = softmax(logits / temperature)
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -56,12 +56,8 @@ class ModelArrays:
 
 def weights_sha256(layers: Sequence[tuple[np.ndarray, np.ndarray]]) -> str:
     """SHA-256 of every weight then bias, in forward order, as little-endian float32 in C order, each weight
-    shaped (in, out). The artifact computes the same digest over its `LAYERS` in `--self-test`."""
-    digest = hashlib.sha256()
-    for weight, bias in layers:
-        for array in (weight, bias):
-            digest.update(np.ascontiguousarray(array, dtype="<f4").tobytes())
-    return digest.hexdigest()
+    shaped (in, out): the artifact's own function, which its `--self-test` runs over its `LAYERS`."""
+    return _layers_sha256(layers)
 
 
 def layers_from_state_dict(ckpt: Checkpoint) -> tuple[Layer, ...]:

@@ -91,14 +91,6 @@ def js_float32_array(array: np.ndarray, indent: int = 0) -> str:
     return _nested(array, format_float32, indent, JAVASCRIPT)
 
 
-def js_int_array(array: np.ndarray, indent: int = 0) -> str:
-    """An integer vector or matrix as a JavaScript array literal, laid out like `js_float32_array`."""
-    array = np.asarray(array)
-    if array.dtype.kind not in "iu":
-        raise LiteralError(f"expected an integer array, got dtype {array.dtype}")
-    return _nested(array.astype(np.int64), lambda v: str(int(v)), indent, JAVASCRIPT)
-
-
 def _nested(array: np.ndarray, fmt: Callable[[Any], str], indent: int, syntax: _Syntax) -> str:
     """A 1-D or 2-D array as a nested sequence literal starting at column `indent`: one block per matrix row,
     preceded by a row comment."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib
 import json
 import types
 from pathlib import Path
@@ -12,9 +13,10 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
+import runtime
+import runtime.prepare
 from codegen.arrays import CHECK_ROWS, LOGIT_TOLERANCE, ModelArrays
 from codegen.literals import float32_array, int64_array, js_float32_array, python_literal
-from train import representation
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "digits_infer.py.j2"
@@ -58,6 +60,16 @@ def artifact_code(module: types.ModuleType) -> str:
     return source[begin:end].split("\n", 1)[1].strip("\n")  # without the marker line
 
 
+def runtime_code() -> str:
+    """The runtime every artifact ships: each of `runtime.ARTIFACT_MODULES`' marked code, in order."""
+    return "\n\n\n".join(artifact_code(importlib.import_module(name)) for name in runtime.ARTIFACT_MODULES)
+
+
+def runtime_sha256() -> str:
+    """SHA-256 of the spliced runtime code: part of the artifact's provenance, beside the template's."""
+    return hashlib.sha256(runtime_code().encode("utf-8")).hexdigest()
+
+
 def _one_line(value: object) -> str:
     """A value for a header comment: the same escaping as everywhere, on one line."""
     return python_literal(value, indent=None)
@@ -82,36 +94,36 @@ def _check_digest(source: str) -> str:
     """What the artifact `source` computes as its check digest, run in memory under a private module name."""
     module = types.ModuleType("digits_infer_draft")
     exec(compile(source, "<digits_infer draft>", "exec"), module.__dict__)  # noqa: S102 - our own render
-    return module._check_digest()
+    return module.check_digest()
 
 
-def _summary(meta: dict) -> str:
-    """The header's one-line description of the model, for every artifact."""
-    return (
-        f"layer sizes {_one_line(meta['layer_sizes'])}, hidden activation {_one_line(meta['activation'])}, "
-        f"{_one_line(meta['n_parameters'])} parameters"
-    )
+def _header(arrays: ModelArrays, meta: dict, template: str) -> dict[str, str]:
+    """The values of the provenance header (`templates/header.j2`) both generated modules start with."""
+    accuracy = {
+        "train": round(meta["train_accuracy_torch"], 6),
+        "test": round(meta["test_accuracy_torch"], 6),
+        "split_seed": meta["split"]["split_seed"],
+    }
+    return {
+        "weights_sha256": arrays.weights_sha256,
+        "template_sha256": template_sha256(template),
+        "runtime_sha256": runtime_sha256(),
+        "summary": (
+            f"layer sizes {_one_line(meta['layer_sizes'])}, hidden activation {_one_line(meta['activation'])}, "
+            f"{_one_line(meta['n_parameters'])} parameters"
+        ),
+        "accuracy": _one_line(accuracy),
+        "train_config": _one_line(meta["train_config"]),
+    }
 
 
 def _render(arrays: ModelArrays, check_sha256: str) -> str:
     meta = {**arrays.metadata, "check_logits_sha256": check_sha256}
-    summary = _summary(meta)
-    accuracy = _one_line(
-        {
-            "train": round(meta["train_accuracy_torch"], 6),
-            "test": round(meta["test_accuracy_torch"], 6),
-            "split_seed": meta["split"]["split_seed"],
-        }
-    )
     text = (
         _environment()
         .get_template(TEMPLATE_NAME)
         .render(
-            weights_sha256=arrays.weights_sha256,
-            template_sha256=template_sha256(),
-            summary=summary,
-            accuracy=accuracy,
-            train_config=_one_line(meta["train_config"]),
+            **_header(arrays, meta, TEMPLATE_NAME),
             metadata=python_literal(meta),
             classes=python_literal(tuple(int(c) for c in arrays.classes)),
             input_scale=python_literal(float(arrays.input_scale)),
@@ -124,7 +136,7 @@ def _render(arrays: ModelArrays, check_sha256: str) -> str:
             check_rows=CHECK_ROWS,
             check_sha256=check_sha256,
             prepare=arrays.prepare,
-            prepare_code=artifact_code(representation),
+            runtime_code=runtime_code(),
             temperature=float(arrays.temperature),
         )
     )
@@ -148,9 +160,7 @@ def render_module(arrays: ModelArrays, check_sha256: str) -> str:
         _environment()
         .get_template(MODULE_TEMPLATE)
         .render(
-            weights_sha256=arrays.weights_sha256,
-            template_sha256=template_sha256(MODULE_TEMPLATE),
-            summary=_summary(meta),
+            **_header(arrays, meta, MODULE_TEMPLATE),
             metadata_json=_script_json(meta),
             classes=json.dumps([int(c) for c in arrays.classes]),
             input_scale=repr(float(arrays.input_scale)),
@@ -159,7 +169,8 @@ def render_module(arrays: ModelArrays, check_sha256: str) -> str:
             temperature=repr(float(arrays.temperature)),
             layers=arrays.layers,
             prepare=arrays.prepare,
-            n_ink=round(arrays.prepare.ink_fraction * representation.BOX * representation.BOX),
+            prepare_constants={k: json.dumps(runtime.prepare.PREPARE[k]) for k in ("box", "ink_level", "level_clamp")},
+            n_ink=runtime.prepare._ink_pixels(arrays.prepare.ink_fraction),
         )
     )
 

@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -122,14 +123,10 @@ class JsParity:
         )
 
 
-def parity_inputs() -> np.ndarray:
-    """All 1,797 digits, then 5,000 integer and 5,000 fractional 0..16 inputs from integer formulas."""
+def parity_inputs(artifact: ModuleType) -> np.ndarray:
+    """All 1,797 digits, then the artifact's check inputs: 5,000 integer and 5,000 fractional 0..16 rows."""
     x, _ = load_all()
-    i = np.arange(5000, dtype=np.int64).reshape(-1, 1)
-    j = np.arange(64, dtype=np.int64).reshape(1, -1)
-    integers = (13 * i * i + 5 * i * j + 3 * j * j + i // 7) % 17
-    fractions = ((31 * i * i + 97 * i * j + 11 * j) % 1601) / 100.0
-    return np.concatenate([x.astype(np.float64), integers.astype(np.float64), fractions])
+    return np.concatenate([x.astype(np.float64), artifact.check_inputs(5000, 5000)])
 
 
 def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
@@ -140,7 +137,7 @@ def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
     if node is None:
         raise VerificationError("Node.js is needed to check the JavaScript artifact: install node (18 or newer)")
     python = load_artifact(artifact_path, "digits_infer_for_js_parity")
-    images, pictures = parity_inputs(), load_mnist().pictures[:n_pictures]
+    images, pictures = parity_inputs(python), load_mnist().pictures[:n_pictures]
     with tempfile.TemporaryDirectory() as tmp:
         request, answer = Path(tmp, "in.json"), Path(tmp, "out.json")
         request.write_text(

@@ -61,7 +61,7 @@ def evaluate(runs: Path, seeds: Sequence[int]) -> tuple[dict, dict, list]:
         data = split(seed)
         artifact = load_artifact(runs / f"split-{seed}.py", f"digits_infer_split_{seed}")
         held_out_logits = artifact.logits(data.x_test)
-        proba = softmax(held_out_logits, artifact._TEMPERATURE)  # what predict_proba computes
+        proba = softmax(held_out_logits, artifact.TEMPERATURE)  # what predict_proba computes
         scores["artifact"].append(float((proba.argmax(1) == data.y_test).mean()))
         for k in np.flatnonzero(proba.argmax(1) != data.y_test):
             mistakes.append(
@@ -78,7 +78,7 @@ def evaluate(runs: Path, seeds: Sequence[int]) -> tuple[dict, dict, list]:
         mnist = artifact.prepare(outside_data.pictures)
         mnist_logits = artifact.logits(mnist)
         record_halves("artifact", mnist_logits.argmax(1))
-        for label, temperature in (("calibrated", artifact._TEMPERATURE), ("raw softmax", 1.0)):
+        for label, temperature in (("calibrated", artifact.TEMPERATURE), ("raw softmax", 1.0)):
             record(
                 "artifact",
                 f"ECE held out, {label}",
@@ -126,7 +126,7 @@ def prepare_variants(artifact_path: Path) -> list[dict[str, float]]:
     for deslant, smooth, ink in PREPARE_VARIANTS:
         x = prepare(mnist.pictures[mnist.tune], PrepareConfig(ink_fraction=ink, deslant=deslant, smooth=smooth))
         accuracy = float((artifact.predict(x) == mnist.labels[mnist.tune]).mean())
-        shipped = (deslant, smooth, ink) == (artifact._DESLANT, artifact._SMOOTH, artifact._INK_FRACTION)
+        shipped = (deslant, smooth, ink) == tuple(artifact.PREPARE[k] for k in ("deslant", "smooth", "ink_fraction"))
         rows.append(
             {"deslant": deslant, "smooth": smooth, "ink_fraction": ink, "mnist_tune": accuracy, "shipped": shipped}
         )

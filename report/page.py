@@ -126,20 +126,15 @@ def outside_figures(artifact: ModuleType, data: Split, out: Path) -> list[Figure
     mnist = load_mnist()
     prepared = artifact.prepare(mnist.pictures)
     logits = artifact.logits(prepared)
-    proba = softmax(logits, artifact._TEMPERATURE)  # what predict_proba computes, without a second forward pass
+    proba = softmax(logits, artifact.TEMPERATURE)  # what predict_proba computes, without a second forward pass
     predicted = proba.argmax(1)
     examples = []
     for c in range(10):  # the first picture of each class in the check half
         i = int(np.flatnonzero(mnist.check & (mnist.labels == c))[0])
-        stages: dict = {}
-        counts = artifact._prepare_one(
-            mnist.pictures[i] / 255.0, "auto", artifact._DESLANT, artifact._SMOOTH, artifact._INK_FRACTION, stages
-        )
         examples.append(
             {
-                **stages,
+                **artifact.prepare_stages(mnist.pictures[i]),
                 "picture": mnist.pictures[i],
-                "counts": counts,
                 "label": int(predicted[i]),
                 "true": int(mnist.labels[i]),
                 "probability": float(proba[i].max()),
@@ -152,7 +147,7 @@ def outside_figures(artifact: ModuleType, data: Split, out: Path) -> list[Figure
     held_out = artifact.logits(data.x_test)
     curves, eces = {}, {}
     for name, z, y in (("held out", held_out, data.y_test), ("MNIST", logits, mnist.labels)):
-        for label, temperature in (("calibrated", artifact._TEMPERATURE), ("raw softmax", 1.0)):
+        for label, temperature in (("calibrated", artifact.TEMPERATURE), ("raw softmax", 1.0)):
             p = softmax(z, temperature)
             curves[f"{name}, {label}"] = reliability(p, y)
             eces[f"{name}, {label}"] = expected_calibration_error(p, y)
@@ -173,7 +168,7 @@ def outside_figures(artifact: ModuleType, data: Split, out: Path) -> list[Figure
         ),
         Figure(
             plots.reliability(curves, eces, out / "reliability.png"),
-            f"Calibration: with the embedded temperature {artifact._TEMPERATURE:.3f} (solid) and the raw softmax "
+            f"Calibration: with the embedded temperature {artifact.TEMPERATURE:.3f} (solid) and the raw softmax "
             "(dashed), held out (split 0's test part) and on MNIST.",
         ),
     ]

@@ -19,7 +19,6 @@ import numpy as np
 
 DPI = 100
 WRONG = "#d62728"
-RIGHT = "#2ca02c"
 STYLE = {
     "font.size": 9,
     "axes.titlesize": 9,

@@ -68,11 +68,7 @@ def test_confusion_and_curves_are_pngs_of_the_expected_size(predictions: tuple, 
 
 def test_outside_figures_are_pngs_that_grow_with_their_rows(shipped: ModuleType, digits: tuple, tmp_path: Path) -> None:
     picture = np.kron(digits[0][0].reshape(8, 8), np.ones((3, 3))) * 255 / 16
-    stages: dict = {}
-    counts = shipped._prepare_one(
-        picture / 255, "auto", shipped._DESLANT, shipped._SMOOTH, shipped._INK_FRACTION, stages
-    )
-    example = {**stages, "picture": picture, "counts": counts, "label": 0, "true": 0, "probability": 0.97}
+    example = {**shipped.prepare_stages(picture), "picture": picture, "label": 0, "true": 0, "probability": 0.97}
     path = plots.pipeline([example, {**example, "label": 6}], tmp_path / "p.png")
     assert png_size(path) == (1200, round((1.7 * 2 + 0.6) * plots.DPI))
     gallery = plots.gallery(np.stack([picture] * 12), ["0 → 6 (51%)"] * 12, tmp_path / "g.png", "twelve")

@@ -100,7 +100,7 @@ def test_hostile_metadata_strings_give_a_parsable_file_that_round_trips(
     path = tmp_path / "hostile.py"
     path.write_text(source, encoding="utf-8")
     module = import_file(path, "hostile_predictor")
-    assert {**arrays.metadata, "check_logits_sha256": module._CHECK_SHA256} == module.METADATA
+    assert {**arrays.metadata, "check_logits_sha256": module.check_digest()} == module.METADATA
     assert module.self_test() == []
     run = subprocess.run([sys.executable, str(path), "--self-test"], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
@@ -135,5 +135,5 @@ def test_weights_are_array_literals_readable_without_running_the_file() -> None:
 
 
 def test_recorded_check_digest_is_what_the_rendered_file_computes(tiny_artifact: object) -> None:
-    assert tiny_artifact._check_digest() == tiny_artifact._CHECK_SHA256 == tiny_artifact.METADATA["check_logits_sha256"]
+    assert tiny_artifact.check_digest() == tiny_artifact.METADATA["check_logits_sha256"]
     assert tiny_artifact.self_test() == []

@@ -3,11 +3,13 @@ calibration behave as documented. Real data: the digits, and the MNIST digits th
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
 import numpy as np
 import torch
 
+import runtime
 from codegen.render import artifact_code
 from tests.conftest import COMMITTED_ARTIFACT
 from tests.tiny import tiny_config
@@ -17,15 +19,15 @@ from train.calibrate import expected_calibration_error, fit_temperature, out_of_
 from train.outside import load_mnist
 
 
-def test_the_artifact_carries_the_training_sides_prepare_code_verbatim() -> None:
-    assert artifact_code(representation) in COMMITTED_ARTIFACT.read_text(encoding="utf-8")
+def test_the_artifact_carries_the_runtime_code_verbatim() -> None:
+    source = COMMITTED_ARTIFACT.read_text(encoding="utf-8")
+    for name in runtime.ARTIFACT_MODULES:
+        assert artifact_code(importlib.import_module(name)) in source, name
 
 
 def test_artifact_prepare_equals_the_training_sides_bit_for_bit_on_mnist(shipped: ModuleType) -> None:
     pictures = load_mnist().pictures[::25]
-    config = representation.PrepareConfig(
-        ink_fraction=shipped._INK_FRACTION, deslant=shipped._DESLANT, smooth=shipped._SMOOTH
-    )
+    config = representation.PrepareConfig(**{k: shipped.PREPARE[k] for k in ("ink_fraction", "deslant", "smooth")})
     assert np.array_equal(shipped.prepare(pictures), representation.prepare(pictures, config))
 
 

@@ -18,6 +18,7 @@ import torch
 from scipy.optimize import minimize_scalar
 from sklearn.model_selection import StratifiedKFold
 
+from runtime.predictor import _softmax
 from train.augment import imitate_writers
 from train.config import TrainConfig
 from train.data import Split, split
@@ -28,11 +29,8 @@ BOUNDS = (0.05, 20.0)  # temperatures searched
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """Row-wise softmax of logits / temperature in float64 (as the artifact computes it)."""
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    z = z - z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    return z / z.sum(axis=1, keepdims=True)
+    """Row-wise softmax of logits (n, classes) / temperature in float64: the artifact's own function."""
+    return _softmax(logits, temperature)
 
 
 def expected_calibration_error(proba: np.ndarray, labels: np.ndarray, n_bins: int = N_BINS) -> float:

@@ -23,6 +23,11 @@ class CheckpointError(ValueError):
     """A checkpoint file is missing, unreadable, or not in the expected format."""
 
 
+def no_calibration() -> dict[str, Any]:
+    """The calibration of a model that was not calibrated: temperature 1, the plain softmax."""
+    return {"temperature": 1.0, "method": "none"}
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     """A loaded checkpoint. `state_dict` holds CPU float32 tensors."""
@@ -35,7 +40,7 @@ class Checkpoint:
     train_accuracy: float
     test_accuracy: float
     history: tuple[EpochStats, ...]
-    calibration: dict[str, Any] = field(default_factory=lambda: {"temperature": 1.0, "method": "none"})
+    calibration: dict[str, Any] = field(default_factory=no_calibration)
 
     def build_model(self) -> MLP:
         """The torch model with these weights, in eval mode."""
@@ -55,7 +60,7 @@ def from_result(result: TrainResult, calibration: dict[str, Any] | None = None) 
         train_accuracy=result.train_accuracy,
         test_accuracy=result.test_accuracy,
         history=tuple(result.history),
-        calibration=calibration or {"temperature": 1.0, "method": "none"},
+        calibration=calibration or no_calibration(),
     )
 
 
@@ -105,7 +110,7 @@ def load(path: str | os.PathLike[str]) -> Checkpoint:
             train_accuracy=float(raw["metrics"]["train_accuracy"]),
             test_accuracy=float(raw["metrics"]["test_accuracy"]),
             history=tuple(EpochStats(**e) for e in raw["history"]),
-            calibration=dict(raw.get("calibration", {"temperature": 1.0, "method": "none"})),
+            calibration=dict(raw.get("calibration") or no_calibration()),
         )
         ckpt.build_model()  # the state_dict must fit the config exactly
     except (KeyError, TypeError, ValueError, RuntimeError) as exc:

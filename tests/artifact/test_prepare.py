@@ -25,7 +25,7 @@ def test_prepare_gives_block_counts_shaped_like_the_data_set(shipped: ModuleType
     assert x.min() >= 0
     assert x.max() <= 16
     # binarised to the data set's ink share: at most that many pixels (fewer where equal grays tie at the level)
-    assert 0.2 * 1024 <= x.sum() <= round(shipped._INK_FRACTION * 1024)
+    assert 0.2 * 1024 <= x.sum() <= round(shipped.PREPARE["ink_fraction"] * 1024)
 
 
 def test_redrawn_data_set_digits_keep_their_class(shipped: ModuleType, digits: tuple) -> None:

@@ -1,6 +1,6 @@
 """The artifact's bit-exactness promise under every OpenBLAS kernel this CPU can run (`nox -s portability`).
 
-Usage: python tests/artifact/blas_kernels.py ARTIFACT [--expect FILE.json] [--write FILE.md]
+Usage: python bench/blas_kernels.py ARTIFACT [--expect FILE.json] [--write FILE.md]
 
 Runs the artifact in fresh processes with `OPENBLAS_CORETYPE` forced to each x86-64 kernel family the CPU supports
 (SSE3 Prescott, AVX Sandybridge, AVX2 Haswell, AVX-512 SkylakeX) and 1 or 2 BLAS threads, and requires the float32
@@ -23,6 +23,7 @@ import platform
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -30,35 +31,39 @@ KERNELS = {"Prescott": "sse3", "Sandybridge": "avx", "Haswell": "avx2", "Skylake
 THREADS = (1, 2)
 
 
-def inputs() -> np.ndarray:
-    """The digits, then 30,000 integer and 10,000 fractional 0..16 inputs from integer formulas."""
+def inputs(artifact: str) -> np.ndarray:
+    """The digits, then the artifact's own check inputs: 30,000 integer and 10,000 fractional 0..16 rows."""
     from sklearn.datasets import load_digits
 
-    i = np.arange(30_000, dtype=np.int64).reshape(-1, 1)
-    j = np.arange(64, dtype=np.int64).reshape(1, -1)
-    integers = (11 * i * i + 3 * i * j + 7 * j * j + i // 64) % 17
-    integers = np.where((i + j) % 4 == 0, 0, integers)
-    k = np.arange(10_000, dtype=np.int64).reshape(-1, 1)
-    fractions = ((37 * k * k + 101 * k * j + 13 * j) % 1601) / 100.0  # 0.00 .. 16.00 in steps of 0.01
-    return np.concatenate([load_digits().data, integers.astype(np.float64), fractions])
+    return np.concatenate([load_digits().data, load(artifact).check_inputs(30_000, 10_000)])
 
 
-def cpu_flags() -> set[str]:
+def cpu_info() -> tuple[str, set[str]]:
+    """(CPU model name, its feature flags) from /proc/cpuinfo; ("", set()) where there is none. `pni` is how
+    Linux spells SSE3."""
     try:
         text = Path("/proc/cpuinfo").read_text()
     except OSError:
-        return set()
-    line = next((line for line in text.splitlines() if line.startswith("flags")), "")
-    return set(line.partition(":")[2].split()) | ({"sse3"} if "pni" in line else set())
+        return "", set()
+    lines = text.splitlines()
+    model = next((line.partition(":")[2].strip() for line in lines if line.startswith("model name")), "")
+    flags = next((line.partition(":")[2].split() for line in lines if line.startswith("flags")), [])
+    return model, set(flags) | ({"sse3"} if "pni" in flags else set())
+
+
+def load(artifact: str) -> ModuleType:
+    """The artifact at `artifact`, imported under a name of its own."""
+    spec = importlib.util.spec_from_file_location("digits_infer_kernel_probe", artifact)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def child(artifact: str, pixels_path: str) -> None:
     """In the forced-kernel process: print the kernel, the logits' digest, batch==alone, the self-test."""
     import threadpoolctl
 
-    spec = importlib.util.spec_from_file_location("digits_infer_kernel_probe", artifact)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load(artifact)
     x = np.load(pixels_path)
     logits = module.logits(x)
     alone = np.array([module.logits(row) for row in x[::997]])
@@ -104,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import tempfile
 
-    x = inputs()
-    flags = cpu_flags()
+    x = inputs(args.artifact)
+    flags = cpu_info()[1]
     rows, failures, skipped = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         pixels = Path(tmp, "pixels.npy")

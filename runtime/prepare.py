@@ -1,0 +1,177 @@
+"""Any picture of a digit -> the digits data set's representation, the 8x8 block counts 0..16 the model reads.
+Spliced verbatim into `digits_infer.py`; the training side (`train.representation`, `train.augment`) calls the same
+functions, so what the model learns from and what the artifact gives it are one piece of code.
+
+The digits data set (UCI optdigits) normalised each scanned digit into a 32x32 bitmap, its longer side filling the
+box, and counted the ink pixels of each 4x4 block. `prepare()` repeats that for any grayscale picture.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from runtime.slots import _DESLANT, _INK_FRACTION, _SMOOTH
+
+# ------------------------------------------------------------------------------------ begin artifact code
+
+_BOX = 32  # side of the normalised bitmap; its 4x4 blocks give the 8x8 counts
+_INK_LEVEL = 0.5  # after contrast stretching: what counts as ink when cropping
+_LEVEL_CLAMP = (0.05, 0.95)  # the binarisation level stays inside these, whatever the ink share asks
+
+
+def _as_images(image):
+    """(images (n, h, w) float64 0..1, one_image) from any accepted grayscale image or batch."""
+    if image is None or isinstance(image, (str, bytes, bytearray)):
+        raise TypeError(
+            f"expected a grayscale image as a 2-D array (h, w) or a batch (n, h, w); got {type(image).__name__}"
+        )
+    try:
+        a = np.asarray(image)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"expected a rectangular grayscale image; got ragged input ({exc})") from None
+    kind = a.dtype.kind
+    if kind not in "biuf":
+        raise TypeError(f"expected a grayscale image of real numbers, got dtype {a.dtype}")
+    if a.ndim not in (2, 3) or a.shape[-1] < 8 or a.shape[-2] < 8:
+        raise ValueError(f"expected a grayscale image (h, w) or a batch (n, h, w), at least 8x8; got shape {a.shape}")
+    one = a.ndim == 2
+    a = a.reshape((1, *a.shape) if one else a.shape).astype(np.float64)
+    if a.size == 0:
+        return a, one
+    lo, hi = float(a.min()), float(a.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError("expected finite pixel values; the image holds NaN or infinity")
+    if lo < 0:
+        raise ValueError(f"expected pixel values from 0 (0..255 or 0..1); got values down to {lo:g}")
+    if hi <= 1.0:  # booleans, 0/1 masks, floats 0..1
+        return a, one
+    if hi <= 255:
+        return a / 255.0, one
+    if kind in "iu" and hi <= 65535:
+        return a / 65535.0, one
+    raise ValueError(f"expected pixel values 0..255 (or 0..1, or 16-bit 0..65535); got values up to {hi:g}")
+
+
+def _deslant(g):
+    """The image sheared so that its ink's second moments show no slant (rows shift left or right)."""
+    h, w = g.shape
+    total = g.sum()
+    yy = np.arange(h, dtype=np.float64).reshape(-1, 1)
+    xx = np.arange(w, dtype=np.float64).reshape(1, -1)
+    cy, cx = (g * yy).sum() / total, (g * xx).sum() / total
+    var_y = (g * (yy - cy) ** 2).sum() / total
+    if var_y <= 0:
+        return g
+    slant = (g * (yy - cy) * (xx - cx)).sum() / total / var_y
+    pad = int(np.ceil(abs(slant) * h)) + 1
+    g = np.pad(g, ((0, 0), (pad, pad)))
+    x = np.arange(g.shape[1], dtype=np.float64).reshape(1, -1) + slant * (yy - cy)
+    x0 = np.floor(x)
+    frac = x - x0
+    x0 = x0.astype(np.int64)
+    rows = np.arange(h).reshape(-1, 1)
+
+    def column(i):  # g[row, i], 0 outside the image
+        return np.where((i >= 0) & (i < g.shape[1]), g[rows, np.clip(i, 0, g.shape[1] - 1)], 0.0)
+
+    return column(x0) * (1 - frac) + column(x0 + 1) * frac
+
+
+def _area_weights(n_src, scale, offset):
+    """(_BOX, n_src) weights: how much of each source pixel falls into each box pixel, for the source scaled by
+    `scale` and shifted by `offset` box pixels. Exact area averaging, for shrinking and for enlarging alike."""
+    edges = (np.arange(_BOX + 1, dtype=np.float64) - offset) / scale
+    lo = np.clip(edges[:-1], 0, n_src).reshape(-1, 1)
+    hi = np.clip(edges[1:], 0, n_src).reshape(-1, 1)
+    j = np.arange(n_src, dtype=np.float64).reshape(1, -1)
+    return np.clip(np.minimum(hi, j + 1) - np.maximum(lo, j), 0, None) * scale
+
+
+def _ink_pixels(ink_fraction):
+    """How many of the box's pixels are ink after binarising (the JavaScript twin gets this number rendered)."""
+    return round(ink_fraction * _BOX * _BOX)
+
+
+def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
+    """One image (h, w), float 0..1 -> (64,) block counts 0..16, the data set's representation. A dict passed as
+    `stages` receives the intermediate images (for pictures of the pipeline)."""
+    if ink == "auto":
+        ink = "dark" if np.median(g) > (g.min() + g.max()) / 2 else "light"  # the background is the majority
+    if ink == "dark":
+        g = 1.0 - g
+    background = np.median(g)
+    span = g.max() - background
+    if not span > 1 / 255:
+        raise ValueError("no ink found: the image is blank or uniform")
+    g = np.clip((g - background) / span, 0.0, 1.0)
+    if stages is not None:
+        stages["ink"] = g
+    if deslant:
+        g = _deslant(g)
+    rows = np.flatnonzero((g > _INK_LEVEL).any(axis=1))
+    cols = np.flatnonzero((g > _INK_LEVEL).any(axis=0))
+    crop = g[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    h, w = crop.shape
+    scale = _BOX / max(h, w)
+    box = _area_weights(h, scale, (_BOX - h * scale) / 2) @ crop @ _area_weights(w, scale, (_BOX - w * scale) / 2).T
+    if smooth:
+        padded = np.pad(box, 1)
+        box = sum(padded[i : i + _BOX, j : j + _BOX] for i in range(3) for j in range(3)) / 9.0
+    # binarise so that the ink covers the data set's share of the box: thin strokes thicken, bold ones thin
+    n_ink = _ink_pixels(ink_fraction)
+    level = min(max(np.sort(box, axis=None)[-n_ink - 1], _LEVEL_CLAMP[0]), _LEVEL_CLAMP[1])
+    bits = box > level
+    counts = bits.reshape(8, 4, 8, 4).sum(axis=(1, 3)).reshape(64).astype(np.float64)
+    if stages is not None:
+        stages.update(crop=crop, box=box, bits=bits, counts=counts)
+    return counts
+
+
+def _prepare_images(image, ink, deslant, smooth, ink_fraction):
+    """`_prepare_one` over a picture (h, w) -> (64,) or a batch (n, h, w) -> (n, 64), after checking `ink`."""
+    if ink not in ("auto", "dark", "light"):
+        raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
+    images, one = _as_images(image)
+    out = np.array([_prepare_one(g, ink, deslant, smooth, ink_fraction) for g in images], dtype=np.float64)
+    out = out.reshape(-1, 64)
+    return out[0] if one else out
+
+
+PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
+    "box": _BOX,
+    "ink_level": _INK_LEVEL,
+    "level_clamp": _LEVEL_CLAMP,
+    "ink_fraction": _INK_FRACTION,
+    "deslant": _DESLANT,
+    "smooth": _SMOOTH,
+}
+
+
+def prepare(image, *, ink="auto"):
+    """A grayscale image of a digit, any size from 8x8 up, as the model's input: (64,) block counts 0..16.
+
+    `image` is (h, w), or a batch (n, h, w) giving (n, 64); uint8 or other integers 0..255, 16-bit 0..65535, floats
+    0..1 or 0..255, or booleans. One digit per image, roughly cropped. `ink` says whether the digit is "dark" on a
+    light background (paper) or "light" on a dark one (a screen canvas, MNIST); "auto" decides per image from the
+    background, which is the majority of the pixels. Raises ValueError ("no ink found") for a blank image.
+
+    The pipeline: contrast-stretch, shear upright, crop to the ink, scale the longer side to 32 pixels (area
+    averaging), optionally blur, binarise to the data set's ink share, count the ink in each 4x4 block."""
+    return _prepare_images(image, ink, _DESLANT, _SMOOTH, _INK_FRACTION)
+
+
+def prepare_stages(image, *, ink="auto"):
+    """`prepare()` of one picture (h, w), step by step: a dict of the intermediate images, in order — "ink" (the
+    contrast-stretched ink, 0..1), "crop" (upright and cropped to the ink), "box" (the 32x32 box), "bits" (the
+    binarised box) — and "counts", the (64,) result `prepare()` returns."""
+    if ink not in ("auto", "dark", "light"):
+        raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
+    images, one = _as_images(image)
+    if not one:
+        raise ValueError(f"expected one picture (h, w); got a batch of shape {np.shape(image)}")
+    stages = {}
+    _prepare_one(images[0], ink, _DESLANT, _SMOOTH, _INK_FRACTION, stages)
+    return stages
+
+
+# ------------------------------------------------------------------------------------ end artifact code

@@ -1,0 +1,100 @@
+"""The runtime the artifact ships is one real package (`runtime/`), spliced in verbatim: it imports and runs as
+itself, the template fills exactly the names it reads, and nothing outside the artifact's own tests reaches into
+the generated module's private names."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+import runtime
+from codegen.render import artifact_code
+from runtime import cli, predictor, slots
+from runtime import prepare as runtime_prepare
+from tests.conftest import ROOT
+
+
+def _module_names(source: str) -> set[str]:
+    """Names assigned at the top level of `source`."""
+    names = set()
+    for node in ast.parse(source).body:
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
+        names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+def _per_layer(name: str) -> bool:
+    return re.fullmatch(r"_[WB]\d+", name) is not None
+
+
+def test_the_template_fills_exactly_the_names_the_runtime_reads(tiny_artifact_path: Path) -> None:
+    source = tiny_artifact_path.read_text(encoding="utf-8")
+    runtime_start = source.index(artifact_code(predictor))
+    rendered = {n for n in _module_names(source[:runtime_start]) if not _per_layer(n)}
+    stand_in = {n for n in _module_names(Path(slots.__file__).read_text(encoding="utf-8")) if not _per_layer(n)}
+    assert rendered == stand_in
+
+
+def test_every_runtime_module_is_spliced_in_order(tiny_artifact_path: Path) -> None:
+    source = tiny_artifact_path.read_text(encoding="utf-8")
+    positions = [source.index(artifact_code(importlib.import_module(m))) for m in runtime.ARTIFACT_MODULES]
+    assert positions == sorted(positions)
+    assert source.rstrip().endswith('if __name__ == "__main__":\n    sys.exit(_main())')
+
+
+def test_the_public_surface_is_defined_by_the_runtime(tiny_artifact: ModuleType) -> None:
+    assert set(predictor.__all__) == set(tiny_artifact.__all__)
+    for name in predictor.__all__:
+        assert hasattr(tiny_artifact, name), name
+        assert not name.startswith("_")
+
+
+def test_the_runtime_runs_as_itself_on_the_stand_in_model() -> None:
+    x = predictor.check_inputs(32, 8)
+    z = predictor.logits(x)
+    assert z.dtype == np.float32
+    assert z.shape == (40, 10)
+    assert np.array_equal(predictor.logits(x[5]), z[5])  # alone = in a batch, here too
+    p = predictor.predict_proba(x)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    assert predictor.predict(x).tolist() == z.argmax(axis=1).tolist()
+    counts = runtime_prepare.prepare(np.kron(x[2].reshape(8, 8), np.ones((4, 4))) * 255 / 16)
+    assert counts.shape == (64,)
+
+
+def test_the_stand_in_self_test_reports_what_the_generator_did_not_record() -> None:
+    problems = predictor.self_test()  # the stand-in records no digests: both checks must say so
+    assert any("weights sha256" in p for p in problems)
+    assert any("check inputs hash to" in p for p in problems)
+
+
+def test_the_command_line_runs_from_the_runtime(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "x.npy"
+    np.save(path, predictor.check_inputs(3))
+    assert cli._main([str(path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [str(v) for v in predictor.predict(predictor.check_inputs(3))]
+
+
+PRIVATE_ACCESS = re.compile(
+    r"\b(?:artifact|shipped|module|tiny_artifact|python|loaded|art)\._[A-Za-z]|getattr\([^)]*[\"']_"
+)
+
+
+def test_nothing_outside_the_artifacts_own_tests_reaches_into_its_private_names() -> None:
+    own_tests, this_file = ROOT / "tests" / "artifact", Path(__file__).resolve()
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for folder in ("codegen", "report", "bench", "train", "tests")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if not path.is_relative_to(own_tests) and path.resolve() != this_file
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if PRIVATE_ACCESS.search(line)
+    ]
+    assert offenders == []
