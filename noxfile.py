@@ -106,6 +106,19 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *(session.posargs or ["-q"]))
 
 
+@nox.session(python=PYTHON, default=False)
+def seeds(session: nox.Session) -> None:
+    """The whole test suite against the models of training seeds 0-4 (`-- 1 3` for some): no test passes on luck."""
+    install(session, "test")
+    runs = str(paths.SEED_RUNS)
+    for seed in session.posargs or ["0", "1", "2", "3", "4"]:
+        model, artifact = f"{runs}/seed-{seed}.pt", f"{runs}/seed-{seed}.py"
+        session.run("python", "-m", "train", "--seed", seed, "--out", model, "--quiet")
+        session.run("python", "-m", "codegen", "--checkpoint", model, "--out", artifact)
+        session.log(f"the test suite against training seed {seed}'s model")
+        session.run("pytest", "-q", env={"DIGITS_INFER_CHECKPOINT": model, "DIGITS_INFER_ARTIFACT": artifact})
+
+
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Lint and check formatting of everything (ruff); the generated artifact is linted too."""

@@ -38,6 +38,12 @@ def inputs(artifact: str) -> np.ndarray:
     return np.concatenate([load_digits().data, load(artifact).check_inputs(30_000, 10_000)])
 
 
+def describes(weights_sha256: str) -> str:
+    """The first line of every docs table that describes one model's weights: the README quotes it with the table,
+    so a table written for other weights says so (`tests/test_readme.py` checks it against the working tree)."""
+    return f"Describes weights `{weights_sha256[:16]}`."
+
+
 def cpu_info() -> tuple[str, set[str]]:
     """(CPU model name, its feature flags) from /proc/cpuinfo; ("", set()) where there is none. `pni` is how
     Linux spells SSE3."""
@@ -148,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"alone = batch {got['alone_equals_batch']}, self-test {got['self_test']}"
                     )
     lines = [
+        describes(weights),
+        "",
         (
             f"Python {platform.python_version()}, NumPy {np.__version__}, {platform.machine()}; "
             f"{len(x):,} inputs (1,797 digits, 30,000 integer, 10,000 fractional), float32 logits hashed."

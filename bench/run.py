@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from bench import measure
+from bench.blas_kernels import describes
 from codegen.artifact import load_artifact
 
 # "ours / reference" targets the README states; the bench reports each ratio and whether it is met
@@ -72,7 +73,7 @@ def run(checkpoint_path: Path, artifact_path: Path, runs: int, train_time: bool)
     x = load_all()[0].astype(np.float64)  # what load_digits gives a user
     results: dict[str, Any] = {
         "machine": {**measure.machine(), "torch": torch.__version__, "onnxruntime": onnxruntime.__version__},
-        "model": {"layer_sizes": artifact.METADATA["layer_sizes"], "n_parameters": artifact.METADATA["n_parameters"]},
+        "model": {key: artifact.METADATA[key] for key in ("layer_sizes", "n_parameters", "weights_sha256")},
     }
     with tempfile.TemporaryDirectory() as tmp:
         onnx_path = Path(tmp, "model.onnx")
@@ -141,6 +142,8 @@ def markdown(r: dict[str, Any]) -> str:
     m = r["machine"]
     ext = ", ".join(m["vector_extensions"]) or "unknown"
     lines = [
+        describes(r["model"]["weights_sha256"]),
+        "",
         (
             f"Measured on: **{m['cpu']}** ({ext}; {m['cores']} cores), NumPy's BLAS {m['blas']} running its "
             f"**{m['blas_kernel']}** kernel; one thread everywhere. Python {m['python']}, NumPy {m['numpy']}, "

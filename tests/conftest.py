@@ -5,6 +5,7 @@ NumPy, pytest, hypothesis and scikit-learn (to load the digits) installed; torch
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from types import ModuleType
 
@@ -15,8 +16,12 @@ from codegen.artifact import load_artifact as import_file
 from train import paths
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMITTED_CHECKPOINT = ROOT / paths.CHECKPOINT
-COMMITTED_ARTIFACT = Path(os.environ.get("DIGITS_INFER_ARTIFACT", ROOT / paths.ARTIFACT))
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js 18+ (apt-get install nodejs)")
+# The model under test: the working tree's checkpoint and the artifact generated from it — committed, or rebuilt by
+# `nox -s build` — unless DIGITS_INFER_CHECKPOINT / DIGITS_INFER_ARTIFACT name another pair (`nox -s seeds` runs the
+# suite against the models of other training seeds that way).
+MODEL_CHECKPOINT = Path(os.environ.get("DIGITS_INFER_CHECKPOINT", ROOT / paths.CHECKPOINT))
+MODEL_ARTIFACT = Path(os.environ.get("DIGITS_INFER_ARTIFACT", ROOT / paths.ARTIFACT))
 
 
 def array_literals(source: str) -> dict[str, np.ndarray]:
@@ -50,7 +55,7 @@ def tamper_first_number(source: str, name: str, delta: float) -> str:
 @pytest.fixture(scope="session")
 def shipped() -> ModuleType:
     """The committed artifact, imported under a different name than its file's."""
-    return import_file(COMMITTED_ARTIFACT, "shipped_digits_predictor")
+    return import_file(MODEL_ARTIFACT, "shipped_digits_predictor")
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,13 +14,13 @@ import pytest
 from codegen.arrays import from_checkpoint
 from codegen.render import render_all
 from codegen.verify import js_parity
-from tests.conftest import COMMITTED_ARTIFACT, import_file
+from tests.conftest import MODEL_ARTIFACT, import_file, needs_node
 from tests.test_literals import HOSTILE
 from train import checkpoint
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js 18+ (apt-get install nodejs)")
+pytestmark = needs_node
 
-MODULE = COMMITTED_ARTIFACT.with_suffix(".mjs")
+MODULE = MODEL_ARTIFACT.with_suffix(".mjs")
 
 
 def node(code: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -37,7 +36,7 @@ def write_all(tmp_path: Path, texts: dict[str, str], stem: str = "variant") -> P
 
 
 def test_committed_module_equals_numpy_bit_for_bit_on_11797_inputs() -> None:
-    result = js_parity(COMMITTED_ARTIFACT, n_pictures=100)
+    result = js_parity(MODEL_ARTIFACT, n_pictures=100)
     assert result.n_identical == result.n_inputs == 11_797
     assert result.n_prepare_identical >= 99
 

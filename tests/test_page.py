@@ -15,9 +15,9 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from tests.conftest import COMMITTED_ARTIFACT, ROOT
+from tests.conftest import MODEL_ARTIFACT, ROOT
 
-PAGE = COMMITTED_ARTIFACT.with_suffix(".html")
+PAGE = MODEL_ARTIFACT.with_suffix(".html")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python (pip install playwright)")
 pytestmark = pytest.mark.skipif(
@@ -31,6 +31,13 @@ STROKES = {
     3: [[(85, 60), (150, 40), (190, 80), (140, 135), (195, 185), (150, 240), (85, 220)]],
     4: [[(160, 40), (80, 170), (210, 170)], [(170, 100), (170, 245)]],
     7: [[(80, 50), (200, 50), (120, 240)]],
+}
+# Each drawing is also made smaller and off-centre, and slanted, as people draw: a label that is right only for
+# one exact stroke is luck, not reading.
+VARIANTS = {
+    "as drawn": lambda x, y: (x, y),
+    "small, off-centre": lambda x, y: (60 + 0.6 * x, 40 + 0.6 * y),
+    "slanted": lambda x, y: (x + 0.3 * (140 - y), y),
 }
 
 
@@ -60,20 +67,23 @@ def page() -> Iterator[object]:
     assert problems == [], problems  # no console error, no network request, at any point
 
 
-def draw(page: object, strokes: list[list[tuple[float, float]]]) -> None:
+def draw(page: object, strokes: list[list[tuple[float, float]]], variant: str = "as drawn") -> None:
     page.click("#clear")
     box = page.locator("#pad").bounding_box()
+    move = VARIANTS[variant]
     for stroke in strokes:
-        page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+        points = [move(x, y) for x, y in stroke]
+        page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
         page.mouse.down()
-        for x, y in stroke[1:]:
+        for x, y in points[1:]:
             page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
         page.mouse.up()
 
 
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("digit", sorted(STROKES))
-def test_drawing_a_digit_with_the_mouse_shows_its_label(page: object, digit: int) -> None:
-    draw(page, STROKES[digit])
+def test_drawing_a_digit_with_the_mouse_shows_its_label(page: object, digit: int, variant: str) -> None:
+    draw(page, STROKES[digit], variant)
     playwright.expect(page.locator("#digit")).to_have_text(str(digit))
     playwright.expect(page.locator("#result")).to_contain_text(f"The model reads {digit}, with probability")
     assert page.locator("#bars .bar.top").count() == 1
@@ -120,7 +130,7 @@ def test_screenshot_for_the_readme(page: object, tmp_path: object) -> None:
 
 
 def shipped_hash() -> str:
-    for line in COMMITTED_ARTIFACT.read_text(encoding="utf-8").splitlines()[:5]:
+    for line in MODEL_ARTIFACT.read_text(encoding="utf-8").splitlines()[:5]:
         if line.startswith("# weights sha256: "):
             return line.split(": ", 1)[1]
     raise AssertionError("no weights sha256 header")

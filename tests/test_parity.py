@@ -11,7 +11,7 @@ import pytest
 from codegen.arrays import LOGIT_TOLERANCE, from_checkpoint
 from codegen.render import render
 from codegen.verify import VerificationError, parity, torch_free_logits, verify
-from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, import_file, tamper_first_number
+from tests.conftest import MODEL_ARTIFACT, MODEL_CHECKPOINT, import_file, needs_node, tamper_first_number
 from tests.tiny import tiny_config
 from train import checkpoint
 from train.data import load_all
@@ -20,7 +20,7 @@ from train.model import ACTIVATIONS
 
 
 def test_shipped_artifact_matches_torch_on_all_1797_digits(shipped: ModuleType) -> None:
-    ckpt = checkpoint.load(COMMITTED_CHECKPOINT)
+    ckpt = checkpoint.load(MODEL_CHECKPOINT)
     x, _ = load_all()
     expected = predict_logits(ckpt.build_model(), x)
     got = shipped.logits(x)
@@ -30,7 +30,7 @@ def test_shipped_artifact_matches_torch_on_all_1797_digits(shipped: ModuleType) 
 
 
 def test_shipped_artifact_accuracy_equals_torch_accuracy_from_the_checkpoint(shipped: ModuleType) -> None:
-    ckpt = checkpoint.load(COMMITTED_CHECKPOINT)
+    ckpt = checkpoint.load(MODEL_CHECKPOINT)
     x, _y = load_all()
     result = parity(ckpt, shipped.logits(x), predict_logits(ckpt.build_model(), x))
     assert result.ok
@@ -70,8 +70,9 @@ def test_torch_free_run_fails_if_the_artifact_imports_torch(tiny_artifact_path: 
         torch_free_logits(bad, x[:5])
 
 
+@needs_node  # verify runs the JavaScript twin too
 def test_verify_passes_on_the_committed_tree() -> None:
-    torch_parity, js_parity = verify(COMMITTED_CHECKPOINT, COMMITTED_ARTIFACT)
+    torch_parity, js_parity = verify(MODEL_CHECKPOINT, MODEL_ARTIFACT)
     assert torch_parity.ok
     assert js_parity.ok
     assert js_parity.n_identical == js_parity.n_inputs == 11_797
@@ -79,10 +80,8 @@ def test_verify_passes_on_the_committed_tree() -> None:
 
 def test_verify_fails_after_one_weight_is_hand_edited(tmp_path: Path) -> None:
     edited = tmp_path / "digits_infer.py"
-    edited.write_text(
-        tamper_first_number(COMMITTED_ARTIFACT.read_text(encoding="utf-8"), "_W1", 0.001), encoding="utf-8"
-    )
+    edited.write_text(tamper_first_number(MODEL_ARTIFACT.read_text(encoding="utf-8"), "_W1", 0.001), encoding="utf-8")
     with pytest.raises(VerificationError, match="differs from a fresh render"):
-        verify(COMMITTED_CHECKPOINT, edited)
+        verify(MODEL_CHECKPOINT, edited)
     module = import_file(edited, "edited_predictor")
     assert any("weights sha256" in p for p in module.self_test())

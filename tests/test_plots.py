@@ -11,7 +11,7 @@ import pytest
 
 from report import plots
 from report.page import build, refresh_docs
-from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT
+from tests.conftest import MODEL_ARTIFACT, MODEL_CHECKPOINT
 from tests.tiny import tiny_config
 from train.study import Study, config_key, run_study
 
@@ -116,7 +116,7 @@ def test_study_reuses_cached_trainings(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_report_page_lists_every_figure_and_docs_refresh_only_on_change(tmp_path: Path) -> None:
     out, docs = tmp_path / "reports", tmp_path / "docs"
-    figures = build(COMMITTED_CHECKPOINT, COMMITTED_ARTIFACT, out, tmp_path / "no-study", tmp_path / "no-evaluation")
+    figures = build(MODEL_CHECKPOINT, MODEL_ARTIFACT, out, tmp_path / "no-study", tmp_path / "no-evaluation")
     page = (out / "index.html").read_text()
     for figure in figures:
         assert figure.path.name in page

@@ -14,7 +14,7 @@ from codegen.__main__ import main as codegen_main
 from codegen.arrays import from_checkpoint, weights_sha256
 from codegen.generate import outputs
 from codegen.render import render, render_all, template_sha256
-from tests.conftest import COMMITTED_ARTIFACT, COMMITTED_CHECKPOINT, array_literals, import_file, tamper_first_number
+from tests.conftest import MODEL_ARTIFACT, MODEL_CHECKPOINT, array_literals, import_file, tamper_first_number
 from tests.test_literals import HOSTILE
 from train import checkpoint
 
@@ -32,8 +32,8 @@ def test_literals_round_trip_bit_exact(tiny_checkpoint: checkpoint.Checkpoint) -
 
 
 def test_committed_artifact_literals_equal_committed_checkpoint_bit_exact() -> None:
-    ckpt = checkpoint.load(COMMITTED_CHECKPOINT)
-    arrays = array_literals(COMMITTED_ARTIFACT.read_text(encoding="utf-8"))
+    ckpt = checkpoint.load(MODEL_CHECKPOINT)
+    arrays = array_literals(MODEL_ARTIFACT.read_text(encoding="utf-8"))
     layers = [(arrays[f"_W{i}"], arrays[f"_B{i}"]) for i in range(1, len(ckpt.config.model.hidden) + 2)]
     assert weights_sha256(layers) == from_checkpoint(ckpt).weights_sha256
 
@@ -54,8 +54,8 @@ def test_same_checkpoint_file_gives_byte_identical_artifact(tiny_checkpoint_path
 
 
 def test_committed_artifacts_equal_a_fresh_render_of_the_committed_checkpoint() -> None:
-    fresh = render_all(from_checkpoint(checkpoint.load(COMMITTED_CHECKPOINT)))
-    for suffix, path in outputs(COMMITTED_ARTIFACT).items():
+    fresh = render_all(from_checkpoint(checkpoint.load(MODEL_CHECKPOINT)))
+    for suffix, path in outputs(MODEL_ARTIFACT).items():
         assert path.read_text(encoding="utf-8") == fresh[suffix], path
 
 
@@ -122,10 +122,10 @@ def test_rendering_does_not_depend_on_torch_thread_count(tiny_checkpoint: checkp
 
 
 def test_weights_are_array_literals_readable_without_running_the_file() -> None:
-    source = COMMITTED_ARTIFACT.read_text(encoding="utf-8")
+    source = MODEL_ARTIFACT.read_text(encoding="utf-8")
     assert "fromstring" not in source
     arrays = array_literals(source)  # ast.literal_eval only
-    ckpt = checkpoint.load(COMMITTED_CHECKPOINT)
+    ckpt = checkpoint.load(MODEL_CHECKPOINT)
     expected = from_checkpoint(ckpt)
     for i, layer in enumerate(expected.layers, start=1):
         assert arrays[f"_W{i}"].tobytes() == layer.weight.tobytes()

@@ -11,7 +11,7 @@ import torch
 
 import runtime
 from codegen.render import artifact_code
-from tests.conftest import COMMITTED_ARTIFACT
+from tests.conftest import MODEL_ARTIFACT
 from tests.tiny import tiny_config
 from train import representation
 from train.augment import WritersConfig, imitate_writers
@@ -20,7 +20,7 @@ from train.outside import load_mnist
 
 
 def test_the_artifact_carries_the_runtime_code_verbatim() -> None:
-    source = COMMITTED_ARTIFACT.read_text(encoding="utf-8")
+    source = MODEL_ARTIFACT.read_text(encoding="utf-8")
     for name in runtime.ARTIFACT_MODULES:
         assert artifact_code(importlib.import_module(name)) in source, name
 

@@ -20,6 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from runtime.predictor import _softmax
 from train.augment import imitate_writers
+from train.checkpoint import no_calibration
 from train.config import TrainConfig
 from train.data import Split, split
 from train.loop import fit
@@ -63,14 +64,20 @@ def reliability(proba: np.ndarray, labels: np.ndarray, n_bins: int = N_BINS) -> 
     ]
 
 
+def negative_log_likelihood(logits: np.ndarray, labels: np.ndarray, temperature: float = 1.0) -> float:
+    """Mean -log p(label) under softmax(logits / temperature)."""
+    p = softmax(logits, temperature)[np.arange(len(labels)), labels]
+    return float(-np.log(np.maximum(p, 1e-300)).mean())
+
+
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    """The temperature minimising the negative log-likelihood of `labels` under softmax(logits / T)."""
-
-    def nll(t: float) -> float:
-        p = softmax(logits, t)[np.arange(len(labels)), labels]
-        return float(-np.log(np.maximum(p, 1e-300)).mean())
-
-    return float(minimize_scalar(nll, bounds=BOUNDS, method="bounded", options={"xatol": 1e-6}).x)
+    """The temperature minimising the negative log-likelihood of `labels` under softmax(logits / T); never one
+    that fits these logits worse than no calibration (T = 1), by construction."""
+    found = minimize_scalar(
+        lambda t: negative_log_likelihood(logits, labels, t), bounds=BOUNDS, method="bounded", options={"xatol": 1e-6}
+    )
+    t = float(found.x)
+    return t if negative_log_likelihood(logits, labels, t) <= negative_log_likelihood(logits, labels) else 1.0
 
 
 def out_of_fold_logits(
@@ -101,15 +108,17 @@ def calibrate(config: TrainConfig, folds: int = 3) -> dict[str, Any]:
     """The calibration the checkpoint records: the temperature, fitted on the out-of-fold logits of the training
     part's digits as they are and re-drawn by other writers, and the out-of-fold ECE of each, before and after."""
     if folds < 2:
-        return {"temperature": 1.0, "method": "none"}
+        return no_calibration()
     clean, redrawn, labels = out_of_fold_logits(replace(config), folds)
-    both = np.concatenate([clean, redrawn])
-    temperature = fit_temperature(both, np.concatenate([labels, labels[: len(redrawn)]]))
+    both, both_labels = np.concatenate([clean, redrawn]), np.concatenate([labels, labels[: len(redrawn)]])
+    temperature = fit_temperature(both, both_labels)
     record: dict[str, Any] = {
         "temperature": temperature,
         "method": f"temperature scaling: NLL of {folds}-fold out-of-fold logits on the training part"
         + (", its digits as they are and re-drawn by other writers" if len(redrawn) else ""),
         "folds": folds,
+        "out_of_fold_nll_before": negative_log_likelihood(both, both_labels),
+        "out_of_fold_nll_after": negative_log_likelihood(both, both_labels, temperature),
     }
     for name, z in (("digits", clean), ("redrawn", redrawn)):
         if len(z):

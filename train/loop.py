@@ -1,4 +1,4 @@
-"""The training loop: seeded, deterministic on CPU, one line per epoch."""
+"""The training loop: seeded, deterministic on CPU; a progress bar on a terminal, a line every few epochs in a log."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from train.augment import augment
 from train.config import TrainConfig
 from train.data import Split, split
 from train.model import MLP
+
+LOG_EVERY = 25  # epochs between progress lines when stderr is not a terminal (a CI log, a file)
 
 
 @dataclass
@@ -79,7 +81,8 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
     x_train, y_train = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
     x_test, y_test = torch.from_numpy(data.x_test), torch.from_numpy(data.y_test)
     result = TrainResult(config, model, data)
-    epochs = tqdm(range(1, config.epochs + 1), desc="train", unit="epoch", disable=not progress, file=sys.stderr)
+    terminal = progress and sys.stderr.isatty()
+    epochs = tqdm(range(1, config.epochs + 1), desc="train", unit="epoch", disable=not terminal, file=sys.stderr)
     for epoch in epochs:
         model.train()
         order = torch.randperm(len(x_train), generator=generator)
@@ -92,10 +95,13 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
             schedule.step()
         stats = EpochStats(epoch, *evaluate(model, x_train, y_train), *evaluate(model, x_test, y_test))
         result.history.append(stats)
-        if progress:
-            epochs.write(
+        if terminal:
+            epochs.set_postfix(loss=f"{stats.train_loss:.4f}", test_acc=f"{stats.test_accuracy:.4f}", refresh=False)
+        elif progress and (epoch % LOG_EVERY == 0 or epoch == config.epochs):
+            print(
                 f"epoch {epoch}: train loss {stats.train_loss:.4f}, train acc {stats.train_accuracy:.4f}, "
-                f"test acc {stats.test_accuracy:.4f}"
+                f"test acc {stats.test_accuracy:.4f}",
+                file=sys.stderr,
             )
     model.eval()
     return result

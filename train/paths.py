@@ -11,6 +11,7 @@ STUDY = Path("docs/study")  # the study's results table (CSV and JSON)
 STUDY_CACHE = Path(".cache/study")  # finished study trainings (joblib.Memory)
 EVALUATION = Path("docs/evaluation")  # the split-seed evaluation's table
 EVALUATION_RUNS = Path(".cache/evaluate")  # per-split checkpoints and artifacts of `nox -s evaluate`
+SEED_RUNS = Path(".cache/seeds")  # per-training-seed checkpoints and artifacts of `nox -s seeds`
 REPORT = Path("reports")  # the offline report page and all its figures (not committed)
 DOCS = Path("docs")  # the images the README shows
 BENCH = Path("docs/bench")  # the benchmark's tables

@@ -12,10 +12,10 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from tests.conftest import COMMITTED_ARTIFACT, tamper_first_number
+from tests.conftest import MODEL_ARTIFACT, tamper_first_number
 
 
-def run(*args: str, stdin: str | None = None, artifact: Path = COMMITTED_ARTIFACT) -> subprocess.CompletedProcess:
+def run(*args: str, stdin: str | None = None, artifact: Path = MODEL_ARTIFACT) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(artifact), *args], input=stdin, capture_output=True, text=True, check=False
     )
@@ -76,7 +76,7 @@ def test_info_self_test_and_help(shipped: ModuleType) -> None:
 
 def test_self_test_catches_a_hand_edited_copy(tmp_path: Path) -> None:
     copy = tmp_path / "copied.py"
-    copy.write_text(tamper_first_number(COMMITTED_ARTIFACT.read_text(encoding="utf-8"), "_B1", 1e-3), encoding="utf-8")
+    copy.write_text(tamper_first_number(MODEL_ARTIFACT.read_text(encoding="utf-8"), "_B1", 1e-3), encoding="utf-8")
     result = run("--self-test", artifact=copy)
     assert result.returncode == 1
     assert "weights sha256" in result.stderr
@@ -173,7 +173,7 @@ def test_pictures_are_read_with_pillow_or_a_clear_line_says_how(
             "-c",
             (
                 "import sys; sys.modules['PIL'] = None; sys.argv[0] = 'digits_infer.py'; "
-                f"exec(open({str(COMMITTED_ARTIFACT)!r}).read())"
+                f"exec(open({str(MODEL_ARTIFACT)!r}).read())"
             ),
             str(tmp_path / "digit.png"),
         ],
@@ -196,7 +196,7 @@ def test_no_range_check_flag_opts_out(images: tuple) -> None:
 def test_a_closed_pipe_is_not_an_error(digits: tuple, tmp_path: Path) -> None:
     np.save(tmp_path / "many.npy", np.tile(digits[0], (40, 1)))
     result = subprocess.run(
-        f"'{sys.executable}' '{COMMITTED_ARTIFACT}' '{tmp_path / 'many.npy'}' | head -n 1",
+        f"'{sys.executable}' '{MODEL_ARTIFACT}' '{tmp_path / 'many.npy'}' | head -n 1",
         shell=True,
         capture_output=True,
         text=True,

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import COMMITTED_ARTIFACT
+from tests.conftest import MODEL_ARTIFACT
 
 PROBE = r"""
 import json, sys, warnings
@@ -31,7 +31,7 @@ sys.stderr.write(json.dumps({"same": before == after, "forbidden": forbidden}))
 def test_import_prints_nothing_writes_nothing_and_changes_no_global_state(tmp_path: Path) -> None:
     package = tmp_path / "readonly"
     package.mkdir()
-    shutil.copy(COMMITTED_ARTIFACT, package / "renamed_predictor.py")
+    shutil.copy(MODEL_ARTIFACT, package / "renamed_predictor.py")
     workdir = tmp_path / "cwd"
     workdir.mkdir()
     os.chmod(package, 0o555)
@@ -52,7 +52,7 @@ def test_import_prints_nothing_writes_nothing_and_changes_no_global_state(tmp_pa
 def test_artifact_source_imports_only_the_standard_library_and_numpy() -> None:
     import ast
 
-    tree = ast.parse(COMMITTED_ARTIFACT.read_text(encoding="utf-8"))
+    tree = ast.parse(MODEL_ARTIFACT.read_text(encoding="utf-8"))
     top, inner = set(), set()
     for node in ast.walk(tree):
         names = []
