@@ -2,7 +2,7 @@
 // Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 // weights sha256: 7b550e3fcbc7314ff7a77dee285e999fbb0d50967cf1ffc60b171f11a7fd3490
 // template sha256: 63f1ca6967db1747394d4b27e4ec2441f6a5785c849a91461a454316550ece5a
-// runtime sha256: df05e41cc502cc853a7a0763b3da77217ea9e72fa03e99547dce846bffd855a4
+// runtime sha256: 20bc23c6fb7ee8baa587aa62dcfe400adff72dfca76cbfdd1e8e12692541f723
 // model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 // accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 // train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}

@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 7b550e3fcbc7314ff7a77dee285e999fbb0d50967cf1ffc60b171f11a7fd3490
 # template sha256: 28c838bcba332018b5d681be5fd69a0cf02842bf944d7cfac55d8d5a634a42d3
-# runtime sha256: df05e41cc502cc853a7a0763b3da77217ea9e72fa03e99547dce846bffd855a4
+# runtime sha256: 20bc23c6fb7ee8baa587aa62dcfe400adff72dfca76cbfdd1e8e12692541f723
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -13771,6 +13771,7 @@ __all__ = [
     "predict_proba",
     "prepare",
     "prepare_stages",
+    "read_picture",
     "self_test",
 ]
 
@@ -13846,7 +13847,7 @@ def _forward_one(image):
     return h
 
 
-def _scores(pixels, check_range):
+def _scores(pixels, check_range, first_row=0):
     """`_forward`, plus a guard for the unchecked path: pixels far outside 0..16 can overflow the logits."""
     if check_range:
         return _forward(pixels)
@@ -13856,7 +13857,7 @@ def _scores(pixels, check_range):
     if bad.any():
         raise ValueError(
             f"expected pixel values the model can score; with check_range=False, values up to "
-            f"{np.abs(pixels).max():g} overflow the logits in {_rows(bad)}"
+            f"{np.abs(pixels).max():g} overflow the logits in {_rows(bad, first_row)}"
         )
     return out
 
@@ -13876,9 +13877,10 @@ def _softmax(z, temperature):
 # ---------------------------------------------------------------------------------------------- input checks
 
 
-def _rows(mask):
-    """'rows 3, 17 and 40' for a boolean mask over rows, capped at a few."""
-    bad = np.flatnonzero(mask)
+def _rows(mask, first_row=0):
+    """'rows 3, 17 and 40' for a boolean mask over rows, capped at a few; numbered from `first_row` (the command
+    line reads long tables in chunks and names rows of the whole file)."""
+    bad = np.flatnonzero(mask) + first_row
     shown = ", ".join(str(i) for i in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
     return f"row{'s' if len(bad) > 1 else ''} {shown}"
 
@@ -13921,7 +13923,7 @@ def _bit_limits():
 _BIT_LIMITS = _bit_limits()
 
 
-def _as_pixels(X, check_range):
+def _as_pixels(X, check_range, first_row=0):
     """(pixels, one_image) after checking type, shape and values: pixels in the caller's dtype, shaped (64,) for
     one image and (n, 64) for a batch."""
     a = X if type(X) is np.ndarray else _as_array(X)
@@ -13959,10 +13961,10 @@ def _as_pixels(X, check_range):
     rows = a.reshape(-1, 64)
     if kind == "f" and not (np.isfinite(lo) and np.isfinite(hi)):
         bad = ~np.isfinite(rows).all(axis=1)
-        raise ValueError(f"expected finite pixel values; NaN or infinity in {_rows(bad)}")
+        raise ValueError(f"expected finite pixel values; NaN or infinity in {_rows(bad, first_row)}")
     if not check_range:
         return a, one
-    where = _rows((rows < _PIXEL_MIN).any(axis=1) | (rows > _PIXEL_MAX).any(axis=1))
+    where = _rows((rows < _PIXEL_MIN).any(axis=1) | (rows > _PIXEL_MAX).any(axis=1), first_row)
     if lo < _PIXEL_MIN:
         hint = "Negative values suggest standardised data; pass raw pixels"
     elif hi <= 255:
@@ -14084,37 +14086,66 @@ _INK_LEVEL = 0.5  # after contrast stretching: what counts as ink when cropping
 _LEVEL_CLAMP = (0.05, 0.95)  # the binarisation level stays inside these, whatever the ink share asks
 
 
+_LUMA = (19595, 38470, 7471)  # ITU-R BT.601 luma weights in 65536ths, as Pillow's convert("L"); they sum to 65536
+_PICTURES = "a picture (h, w), colour (h, w, 3) or with transparency (h, w, 2|4), or a batch of them (n, h, w[, c])"
+
+
 def _as_images(image):
-    """(images (n, h, w) float64 0..1, one_image) from any accepted grayscale image or batch."""
+    """(images (n, h, w) float64 0..1, one_image) from any accepted picture or batch: grayscale, RGB, or with an
+    alpha channel (LA, RGBA). Colour becomes BT.601 luma; transparency is composited over paper (`_composite`)."""
     if image is None or isinstance(image, (str, bytes, bytearray)):
-        raise TypeError(
-            f"expected a grayscale image as a 2-D array (h, w) or a batch (n, h, w); got {type(image).__name__}"
-        )
+        raise TypeError(f"expected {_PICTURES}; got {type(image).__name__}")
     try:
         a = np.asarray(image)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"expected a rectangular grayscale image; got ragged input ({exc})") from None
+        raise ValueError(f"expected a rectangular picture; got ragged input ({exc})") from None
     kind = a.dtype.kind
     if kind not in "biuf":
-        raise TypeError(f"expected a grayscale image of real numbers, got dtype {a.dtype}")
-    if a.ndim not in (2, 3) or a.shape[-1] < 8 or a.shape[-2] < 8:
-        raise ValueError(f"expected a grayscale image (h, w) or a batch (n, h, w), at least 8x8; got shape {a.shape}")
-    one = a.ndim == 2
+        raise TypeError(f"expected a picture of real numbers, got dtype {a.dtype}")
+    channels = a.shape[-1] if a.ndim in (3, 4) and a.shape[-1] in (2, 3, 4) else 0  # a picture is >= 8 wide
+    spatial = a.shape[: a.ndim - (channels > 0)]
+    if len(spatial) not in (2, 3) or spatial[-1] < 8 or spatial[-2] < 8:
+        hint = ""
+        if a.ndim == 3 and a.shape[0] in (2, 3, 4) and min(a.shape[1:]) >= 8:
+            hint = "; channels first? move them last: np.moveaxis(picture, 0, -1)"
+        raise ValueError(f"expected {_PICTURES}, at least 8x8; got shape {a.shape}{hint}")
+    one = len(spatial) == 2
     a = a.reshape((1, *a.shape) if one else a.shape).astype(np.float64)
     if a.size == 0:
-        return a, one
+        return a.reshape(a.shape[: a.ndim - (channels > 0)]), one
     lo, hi = float(a.min()), float(a.max())
     if not (np.isfinite(lo) and np.isfinite(hi)):
-        raise ValueError("expected finite pixel values; the image holds NaN or infinity")
+        raise ValueError("expected finite pixel values; the picture holds NaN or infinity")
     if lo < 0:
         raise ValueError(f"expected pixel values from 0 (0..255 or 0..1); got values down to {lo:g}")
-    if hi <= 1.0:  # booleans, 0/1 masks, floats 0..1
-        return a, one
-    if hi <= 255:
-        return a / 255.0, one
-    if kind in "iu" and hi <= 65535:
-        return a / 65535.0, one
-    raise ValueError(f"expected pixel values 0..255 (or 0..1, or 16-bit 0..65535); got values up to {hi:g}")
+    if hi > 1.0:  # booleans, 0/1 masks and floats 0..1 stay as they are
+        if hi <= 255:
+            a /= 255.0
+        elif kind in "iu" and hi <= 65535:
+            a /= 65535.0
+        else:
+            raise ValueError(f"expected pixel values 0..255 (or 0..1, or 16-bit 0..65535); got values up to {hi:g}")
+    return (_composite(a) if channels else a), one
+
+
+def _composite(a):
+    """(n, h, w, c) colour 0..1 -> (n, h, w) gray 0..1: RGB becomes BT.601 luma (R, G, B weighted 19595, 38470 and
+    7471 in 65536ths); an alpha channel (LA, RGBA) is composited over paper — white, unless what is visible is
+    light on average (white ink on a transparent canvas), then black — so ink in the alpha channel alone reads
+    like ink on paper."""
+    channels = a.shape[-1]
+    if channels >= 3:
+        gray = (a[..., 0] * _LUMA[0] + a[..., 1] * _LUMA[1] + a[..., 2] * _LUMA[2]) / 65536.0
+    else:
+        gray = a[..., 0]
+    if channels in (2, 4):
+        alpha = a[..., -1]
+        for g, w in zip(gray, alpha):
+            paper = 0.0 if (g * w).sum() > 0.5 * w.sum() else 1.0
+            g -= paper
+            g *= w
+            g += paper
+    return gray
 
 
 def _deslant(g):
@@ -14193,7 +14224,7 @@ def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
 
 
 def _prepare_images(image, ink, deslant, smooth, ink_fraction):
-    """`_prepare_one` over a picture (h, w) -> (64,) or a batch (n, h, w) -> (n, 64), after checking `ink`."""
+    """`_prepare_one` over a picture -> (64,) or a batch -> (n, 64) (`_as_images`' shapes), after checking `ink`."""
     if ink not in ("auto", "dark", "light"):
         raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
     images, one = _as_images(image)
@@ -14213,10 +14244,14 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
 
 
 def prepare(image, *, ink="auto"):
-    """A grayscale image of a digit, any size from 8x8 up, as the model's input: (64,) block counts 0..16.
+    """A picture of a digit, any size from 8x8 up, as the model's input: (64,) block counts 0..16.
 
-    `image` is (h, w), or a batch (n, h, w) giving (n, 64); uint8 or other integers 0..255, 16-bit 0..65535, floats
-    0..1 or 0..255, or booleans. One digit per image, roughly cropped. `ink` says whether the digit is "dark" on a
+    `image` is grayscale (h, w), colour (h, w, 3), with transparency (h, w, 2) or (h, w, 4), or a batch of such
+    pictures (n, h, w[, c]) giving (n, 64); uint8 or other integers 0..255, 16-bit 0..65535, floats 0..1 or 0..255,
+    or booleans. Colour becomes BT.601 luma (Pillow's convert("L") weights); transparency is composited over paper,
+    white unless the visible pixels are light on average (then black), so a canvas export whose ink is only in the
+    alpha channel, or white ink on a transparent canvas, reads like ink on paper. One digit per image, roughly
+    cropped. `ink` says whether the digit is "dark" on a
     light background (paper) or "light" on a dark one (a screen canvas, MNIST); "auto" decides per image from the
     background, which is the majority of the pixels. Raises ValueError ("no ink found") for a blank image.
 
@@ -14226,7 +14261,7 @@ def prepare(image, *, ink="auto"):
 
 
 def prepare_stages(image, *, ink="auto"):
-    """`prepare()` of one picture (h, w), step by step: a dict of the intermediate images, in order — "ink" (the
+    """`prepare()` of one picture (h, w[, c]), step by step: a dict of the intermediate images, in order — "ink" (the
     contrast-stretched ink, 0..1), "crop" (upright and cropped to the ink), "box" (the 32x32 box), "bits" (the
     binarised box) — and "counts", the (64,) result `prepare()` returns."""
     if ink not in ("auto", "dark", "light"):
@@ -14239,86 +14274,451 @@ def prepare_stages(image, *, ink="auto"):
     return stages
 
 
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
+_PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pbm", ".pgm", ".ppm", ".pnm")
+_MAX_PICTURE_PIXELS = 50_000_000  # decoded pixels (a JPEG's after reduced decoding); more is refused, not guessed
+_WORK_SIDE = 1024  # larger pictures are reduced by whole-number block averages until their longer side fits
+_STRIP_BLOCKS = 64  # rows of blocks converted and reduced at a time: the decoded picture is never copied whole
+_KEEP_MODES = {
+    "L": "L",
+    "1": "L",
+    "LA": "LA",
+    "La": "LA",
+    "RGBA": "RGBA",
+    "RGBa": "RGBA",
+    "PA": "RGBA",
+    "I": "I",
+    "F": "F",
+}  # Pillow mode -> the mode read (16-bit ints as "I"; palettes by transparency; else RGB)
 
 
-def _read_picture(name):
-    """A picture file as a grayscale uint8 array (h, w), read with Pillow (an optional dependency)."""
+def _is_picture_name(name):
+    return name.lower().endswith(_PICTURE_SUFFIXES)
+
+
+def read_picture(path):
+    """A picture file as the array `prepare()` takes, exactly as the command line reads it: grayscale (h, w),
+    (h, w, 2) with transparency, RGB (h, w, 3) or RGBA (h, w, 4), upright by its EXIF orientation.
+
+    Needs Pillow. Pictures over _MAX_PICTURE_PIXELS (50 Mpx) decoded are refused (a JPEG is decoded reduced
+    first, so phone photos of any size read); larger than _WORK_SIDE (1024 px), they are reduced by a whole-number
+    factor, each pixel the average of a block, so a thin pen stays (as a fainter line) and memory stays bounded.
+    A file with several pages or frames is refused: save the one you mean as its own file. Raises ValueError with
+    the reason for anything it cannot read."""
     try:
         from PIL import Image
     except ImportError:
         raise ValueError(
-            "reading pictures needs Pillow (pip install pillow); or save the image as a .npy array"
+            "reading picture files needs Pillow (pip install pillow); or save the picture with np.save and pass the .npy with --picture"
         ) from None
+    import warnings
+
     try:
-        with Image.open(name) as picture:
-            return np.asarray(picture.convert("L"))
-    except OSError as exc:
-        raise ValueError(f"not a readable picture ({exc})") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as picture:
+                return _decode(picture)
+    except ValueError:
+        raise
+    except MemoryError:
+        raise ValueError("not enough memory to decode this picture") from None
+    except Exception as exc:  # noqa: BLE001 - decoders raise many kinds of errors for a broken file; each is one line
+        raise ValueError(f"not a readable picture ({type(exc).__name__}: {exc})") from None
 
 
-def _read_csv(text):
-    """Rows of a CSV text (one image per row); a header line, textual or 0,1,...,n-1, is skipped."""
-    rows, header = [], False
-    for number, line in enumerate(text.splitlines(), start=1):
+def _decode(picture):
+    """An opened picture -> the array `read_picture` returns (see there)."""
+    frames = getattr(picture, "n_frames", 1)
+    if frames > 1:
+        raise ValueError(f"has {frames} pages or frames; expected one picture: save the one you mean as its own file")
+    width, height = picture.size
+    if picture.format == "JPEG" and max(width, height) > _WORK_SIDE:  # decode at 1/2, 1/4 or 1/8 size
+        scale = _WORK_SIDE / max(width, height)
+        picture.draft(picture.mode, (max(1, int(width * scale)), max(1, int(height * scale))))
+    if picture.size[0] * picture.size[1] > _MAX_PICTURE_PIXELS:
+        raise ValueError(
+            f"is {width}x{height} pixels ({width * height / 1e6:.0f} Mpx); pictures up to "
+            f"{_MAX_PICTURE_PIXELS / 1e6:.0f} Mpx are read: scale it down first"
+        )
+    orientation = picture.getexif().get(0x0112)
+    mode = _KEEP_MODES.get(picture.mode) or ("I" if picture.mode.startswith("I;16") else None)
+    if mode is None:
+        transparent = picture.mode == "P" and "transparency" in picture.info
+        mode = "RGBA" if transparent else "RGB"
+    factor = -(-max(picture.size) // _WORK_SIDE)
+    strips = []
+    for top in range(0, picture.size[1], factor * _STRIP_BLOCKS):
+        strip = picture.crop((0, top, picture.size[0], min(picture.size[1], top + factor * _STRIP_BLOCKS)))
+        strip = strip.convert(mode) if strip.mode != mode else strip
+        strips.append(np.asarray(strip.reduce(factor) if factor > 1 else strip))
+    return _upright(np.concatenate(strips), orientation)
+
+
+def _upright(a, orientation):
+    """The picture `a` (rows first) turned as its EXIF orientation tag (1..8) says, so it shows upright."""
+    if orientation in (5, 6, 7, 8):  # stored on its side: transposed first
+        a = a.swapaxes(0, 1)
+    if orientation in (2, 3, 6, 7):  # mirrored left-right (after the transpose)
+        a = a[:, ::-1]
+    if orientation in (3, 4, 7, 8):  # mirrored top-bottom
+        a = a[::-1]
+    return np.ascontiguousarray(a)
+
+
+_MAX_TEXT_BYTES = 256 * 2**20  # text tables up to 256 MiB are read (larger: save them with np.save)
+_MAX_LINE_BYTES = 2**20  # one line of a text table
+_MAX_ARRAY_BYTES = 256 * 2**20  # a .npy read whole (a picture, or a Fortran-ordered table)
+_CHUNK_ROWS_READ = 4096  # table rows read, checked and scored at a time: memory stays bounded for any length
+_BINARY = "is not a text table (binary data); pictures need a file name ending in .png, .jpg, ..."
+
+
+class _InputError(ValueError):
+    """An input the command line cannot read: its message is the one line it prints."""
+
+
+def _shape_hint(columns):
+    """Why a table with `columns` values per row is not one image per row, and what to do instead."""
+    if columns in (63, 65):
+        return (
+            " (a label or index column? --drop-column 0 drops the first, --drop-column -1 the last)"
+            if columns == 65
+            else " (a value missing in every row?)"
+        )
+    side = round(columns**0.5)
+    if side >= 9 and side * side == columns:
+        return (
+            f" ({columns} values are a {side}x{side} picture per row: save the pictures as an (n, {side}, {side}) "
+            f".npy and pass --picture)"
+        )
+    return ""
+
+
+def _table_error(what, columns):
+    """The error for a table whose rows are not images; `what` says what was found ("holds 20 rows of 65")."""
+    return _InputError(
+        f"{what} values; expected 64 values per row (one 8x8 "
+        f"image of block counts 0..16) or 8 values per row (8 rows per image){_shape_hint(columns)}; "
+        f"for a picture, pass --picture"
+    )
+
+
+def _text_lines(name):
+    """(line number, text) of a text table, from a file or stdin ("-"); refuses binary data, over-long lines and
+    tables over _MAX_TEXT_BYTES, reading no more than that."""
+    import os
+
+    stream = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
+    try:
+        if stream is not sys.stdin.buffer and os.fstat(stream.fileno()).st_size > _MAX_TEXT_BYTES:
+            raise _InputError(
+                f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; "
+                "save larger ones with np.save and pass the .npy"
+            )
+        total = 0
+        for number in range(1, 1 << 62):
+            raw = stream.readline(_MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            total += len(raw)
+            if total > _MAX_TEXT_BYTES:
+                raise _InputError(
+                    f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; "
+                    "save larger ones with np.save and pass the .npy"
+                )
+            if b"\0" in raw:
+                raise _InputError(_BINARY)
+            if len(raw) > _MAX_LINE_BYTES:
+                raise _InputError(f"line {number} is longer than {_MAX_LINE_BYTES >> 20} MiB: not a table of numbers")
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a spreadsheet's "CSV UTF-8" byte-order mark
+                raw = raw[3:]
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _InputError(_BINARY if number == 1 else f"line {number} is not UTF-8 text") from None
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _separator(line):
+    """The column separator of a table, from its first line: tab, semicolon, comma, else whitespace (None)."""
+    for separator in ("\t", ";", ","):
+        if separator in line:
+            return separator
+    return None
+
+
+def _cells(line, separator):
+    """A line's cells; one trailing empty cell (a trailing separator) is dropped."""
+    if separator is None:
+        return line.split()
+    cells = line.strip().split(separator)
+    return cells[:-1] if len(cells) > 1 and not cells[-1].strip() else cells
+
+
+def _number(cell, separator, pattern):
+    """A cell's number, or None: quotes around it are fine, a decimal comma too where columns are split by
+    semicolons; underscores ("1_6"), words and empty cells are not numbers."""
+    text = cell.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    if separator == ";" and "," in text and "." not in text:
+        text = text.replace(",", ".")
+    return float(text) if pattern.fullmatch(text) else None
+
+
+def _text_rows(name, drop):
+    """(line number, values) of every data row of a text table: the separator found on the first line, a header
+    line (words, or pandas' column numbers 0, 1, ...) skipped, `drop` columns removed; a cell that is not a number
+    is an error naming its line and column."""
+    import re
+
+    pattern = re.compile(
+        r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity)", re.IGNORECASE | re.ASCII
+    )
+    separator, first = None, True
+    for number, line in _text_lines(name):
         if not line.strip():
             continue
-        try:
-            row = [float(v) for v in line.split(",")]
-        except ValueError:
-            if rows or header:
-                raise ValueError(f"line {number}: expected comma-separated numbers, got {line[:40]!r}") from None
-            header = True
+        if first:
+            separator = _separator(line)
+        cells = _cells(line, separator)
+        values = [_number(cell, separator, pattern) for cell in cells]
+        if first and _is_header(cells, values):
+            first = False
             continue
-        if not rows and not header and len(row) > 1 and row == list(range(len(row))):  # pandas' column numbers
-            header = True
-            continue
-        if rows and len(row) != len(rows[0]):
-            raise ValueError(f"line {number}: expected {len(rows[0])} values like the first row, got {len(row)}")
-        rows.append(row)
+        first = False
+        for column, (cell, value) in enumerate(zip(cells, values), start=1):
+            if value is None:
+                what = "an empty cell" if not cell.strip() else repr(cell.strip()[:20])
+                raise _InputError(f"line {number}, column {column}: expected a number, got {what}")
+        yield number, _drop(values, drop, f"line {number}")
+
+
+def _is_header(cells, values):
+    """A first line of words (no numbers at all), or pandas' column numbers (0, 1, ..., n-1, perhaps after an
+    empty index cell)."""
+    numbers = [v for v, c in zip(values, cells) if c.strip()]
+    if all(v is None for v in numbers):
+        return True
+    return len(numbers) > 1 and numbers == list(range(len(numbers))) and len(numbers) >= len(cells) - 1
+
+
+def _drop(values, drop, where):
+    """`values` without the columns `drop` names (negative counts from the end)."""
+    if not drop:
+        return values
+    n = len(values)
+    bad = [i for i in drop if not -n <= i < n]
+    if bad:
+        raise _InputError(f"{where}: --drop-column {bad[0]} is outside its {n} values")
+    gone = {i % n for i in drop}
+    return [v for i, v in enumerate(values) if i not in gone]
+
+
+def _text_table(name, drop):
+    """(n, 64) batches of a text table: rows of 64 values, or 8x8 grids of 8 lines of 8 values."""
+    batch, grid, first, columns = [], [], None, None
+    for number, values in _text_rows(name, drop):
+        if columns is None:
+            columns, first = len(values), number
+            if columns not in (8, 64):
+                raise _table_error(f"line {number} has {columns}", columns)
+        elif len(values) != columns:
+            raise _InputError(f"line {number}: expected {columns} values like line {first}, got {len(values)}")
+        if columns == 64:
+            batch.append(values)
+        else:
+            grid.extend(values)
+            if len(grid) == 64:
+                batch.append(grid)
+                grid = []
+        if len(batch) == _CHUNK_ROWS_READ:
+            yield np.array(batch, dtype=np.float64)
+            batch = []
+    if grid:
+        raise _InputError(f"ends with {len(grid) // 8} lines of 8 values: an 8x8 image takes 8 lines")
+    if columns is None:
+        raise _InputError("holds no images (it is empty or only a header line)")
+    if batch:
+        yield np.array(batch, dtype=np.float64)
+
+
+def _text_picture(name, drop):
+    """A text table read whole as one grayscale picture (h lines of w values)."""
+    rows, limit = [], _MAX_PICTURE_PIXELS
+    for number, values in _text_rows(name, drop):
+        if rows and len(values) != len(rows[0]):
+            raise _InputError(f"line {number}: expected {len(rows[0])} values like the first row, got {len(values)}")
+        rows.append(values)
+        limit -= len(values)
+        if limit < 0:
+            raise _InputError(f"holds more than {_MAX_PICTURE_PIXELS:,} values: too large for one picture")
     if not rows:
-        raise ValueError("no images in it" + (" (only a header line)" if header else " (empty)"))
+        raise _InputError("holds no picture (it is empty or only a header line)")
     return np.array(rows, dtype=np.float64)
 
 
-def _read_images(name, force_prepare, ink):
-    """The model's input (n, 64) from a .npy array, a .csv file, a picture, or '-' (CSV on stdin).
+def _npy_header(f):
+    """(shape, fortran_order, dtype) from an open .npy file, after checking it holds real numbers."""
+    from numpy.lib import format as npy
 
-    Arrays shaped (64,), (8, 8), (n, 64) or (n, 8, 8) are block counts 0..16, as the model takes them; other
-    shapes, pictures, and anything with `force_prepare`, are grayscale images and go through `prepare`."""
-    if name.lower().endswith(_IMAGE_SUFFIXES):
-        return prepare(_read_picture(name), ink=ink).reshape(-1, 64)
-    if name.endswith(".npy"):
-        with open(name, "rb") as f:
-            if f.read(6) != b"\x93NUMPY":
-                raise ValueError("not a valid .npy file (no NumPy header; save arrays with np.save)")
-        try:
-            array = np.load(name, allow_pickle=False)
-        except ValueError as exc:
-            if "pickle" in str(exc):
-                raise ValueError("holds Python objects; expected a numeric array") from None
-            raise ValueError(f"not a valid .npy file ({exc})") from None
+    try:
+        version = npy.read_magic(f)
+        if version not in ((1, 0), (2, 0)):
+            raise ValueError(f"format version {version[0]}.{version[1]}; np.save writes 1.0 or 2.0")
+        read = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+        shape, fortran_order, dtype = read(f)
+    except (ValueError, TypeError, SyntaxError, KeyError, EOFError, OverflowError) as exc:
+        raise _InputError(
+            f"is not a valid .npy file ({str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__})"
+        ) from None
+    if dtype.hasobject:
+        raise _InputError("holds Python objects; expected a numeric array")
+    if dtype.kind not in "iuf":
+        what = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes"}.get(dtype.kind, f"dtype {dtype}")
+        raise _InputError(f"holds {what}; expected real numbers")
+    return shape, fortran_order, dtype
+
+
+def _npy_array(f, shape, fortran_order, dtype, what):
+    """The whole array, read when it fits _MAX_ARRAY_BYTES."""
+    nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if nbytes > _MAX_ARRAY_BYTES:
+        raise _InputError(f"holds {nbytes / 2**20:,.0f} MiB; {what} up to {_MAX_ARRAY_BYTES >> 20} MiB are read")
+    data = np.frombuffer(f.read(nbytes), dtype=dtype)
+    return data.reshape(shape, order="F" if fortran_order else "C")
+
+
+def _npy_table(name, drop, picture_ink):
+    """(n, 64) batches of a .npy table — (64,), (8, 8), (n, 64) or (n, 8, 8) — read a chunk of rows at a time;
+    given the ink of pictures (--picture), the whole array as pictures, prepared."""
+    import os
+
+    with open(name, "rb") as f:
+        shape, fortran_order, dtype = _npy_header(f)
+        count = int(np.prod(shape, dtype=object))
+        available = os.fstat(f.fileno()).st_size - f.tell()
+        if count * dtype.itemsize > available:
+            raise _InputError(
+                f"says it holds shape {shape} of {dtype} ({count * dtype.itemsize / 2**20:,.1f} MiB) but has only "
+                f"{available:,} bytes of data: a truncated or corrupt .npy"
+            )
+        if picture_ink:
+            yield _prepared(_npy_array(f, shape, fortran_order, dtype, "pictures"), picture_ink)
+            return
+        if drop and len(shape) == 2:
+            table = _npy_array(f, shape, fortran_order, dtype, "tables with --drop-column")
+            keep = _drop(list(range(shape[1])), drop, f"shape {shape}")
+            yield _image_rows(table[:, keep], name)
+            return
+        rows = _image_rows(np.empty(shape, dtype=dtype), name, check_only=True)
+        if fortran_order and len(shape) > 1:
+            yield _image_rows(_npy_array(f, shape, True, dtype, "Fortran-ordered tables"), name)
+            return
+        for start in range(0, rows, _CHUNK_ROWS_READ):
+            n = min(_CHUNK_ROWS_READ, rows - start)
+            yield np.frombuffer(f.read(n * 64 * dtype.itemsize), dtype=dtype).reshape(n, 64)
+        if rows == 0:
+            yield np.empty((0, 64), dtype=dtype)
+
+
+def _image_rows(a, name, check_only=False):
+    """(n, 64) images from an array shaped (64,), (8, 8), (n, 64) or (n, 8, 8) — or their count with
+    `check_only` — else the error saying what the shape looks like and what to pass instead."""
+    shape = a.shape
+    if shape in ((64,), (8, 8)):
+        rows = 1
+    elif (len(shape) == 2 and shape[1] == 64) or (len(shape) == 3 and shape[1:] == (8, 8)):
+        rows = shape[0]
     else:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(name, "rb") as f:
-                data = f.read()
-        try:
-            text = data.decode("utf-8-sig")  # a spreadsheet's "CSV UTF-8" starts with a byte-order mark
-        except UnicodeDecodeError:
-            raise ValueError(
-                "not a text CSV file (binary data); pictures need a file name ending in .png, .jpg, ..."
-            ) from None
-        array = _read_csv(text)
-    if force_prepare or not (array.shape in ((64,), (8, 8)) or array.shape[1:] in ((64,), (8, 8))):
-        return prepare(array, ink=ink).reshape(-1, 64)
-    return array.reshape(-1, 64)
+        raise _InputError(_npy_shape_message(shape))
+    return rows if check_only else a.reshape(rows, 64)
 
 
-def _main(argv=None):
-    import argparse
+def _npy_shape_message(shape):
+    if len(shape) == 2 and shape[1] != 8:
+        return str(_table_error(f"holds {shape[0]:,} row{'s' if shape[0] != 1 else ''} of {shape[1]}", shape[1]))
+    if len(shape) == 3 and shape[-1] in (3, 4) and min(shape[:2]) >= 8:
+        return f"holds shape {shape}: a colour picture? pass --picture; the model's own input is (n, 64) or (n, 8, 8)"
+    if len(shape) == 3 and shape[0] in (2, 3, 4) and min(shape[1:]) >= 8:
+        return _channels_first(shape)
+    if len(shape) in (2, 3) and min(shape[-2:]) >= 8:
+        return f"holds shape {shape}: pictures? pass --picture; the model's own input is (n, 64) or (n, 8, 8)"
+    return f"holds shape {shape}; expected (64,), (8, 8), (n, 64) or (n, 8, 8) block counts 0..16, or pictures with --picture"
+
+
+def _prepared(pictures, ink):
+    """Block counts (n, 64) of an array of pictures (`prepare()`'s shapes); a channels-first array is refused."""
+    shape = np.shape(pictures)
+    if len(shape) == 3 and shape[0] in (2, 3, 4) and min(shape[1:]) >= 8:
+        raise _InputError(_channels_first(shape))
+    return prepare(pictures, ink=ink).reshape(-1, 64)
+
+
+def _channels_first(shape):
+    return (
+        f"holds shape {shape}: {shape[0]} grayscale pictures, or one colour picture with its channels first? Not "
+        "guessed: save a colour picture as (h, w, channels) (np.moveaxis(a, 0, -1)) and pass --picture, or each "
+        "grayscale picture as a file of its own"
+    )
+
+
+def _batches(name, args):
+    """(n, 64) block counts of one input, batch by batch: a picture file, a .npy or a text table (or '-')."""
+    lower = name.lower()
+    if _is_picture_name(lower):
+        if args.drop_column:
+            raise _InputError("--drop-column applies to tables, not to pictures")
+        yield prepare(read_picture(name), ink=args.ink).reshape(1, 64)
+    elif lower.endswith(".npy"):
+        yield from _npy_table(name, args.drop_column, args.picture and args.ink)
+    elif args.picture:
+        yield _prepared(_text_picture(name, args.drop_column), args.ink)
+    else:
+        yield from _text_table(name, args.drop_column)
+
+
+def _lines(name, args, out):
+    """Score every row of one input and write one line per row to `out`; returns how many."""
     import json
+
+    prefix = f"{name}: " if len(args.files) > 1 else ""
+    done = 0
+    for batch in _batches(name, args):
+        pixels, _ = _as_pixels(batch, not args.no_range_check, done)
+        scores = _scores(pixels.reshape(-1, 64), not args.no_range_check, done)
+        labels = CLASSES[scores.argmax(axis=1)].tolist()
+        proba = _softmax(scores, TEMPERATURE).tolist() if (args.json or args.proba) else [None] * len(labels)
+        for label, p in zip(labels, proba):
+            if args.json:
+                record = {"file": name, "label": label, "proba": p} if prefix else {"label": label, "proba": p}
+                out.write(json.dumps(record) + "\n")
+            elif args.proba:
+                out.write(prefix + " ".join([str(label)] + [f"{v:.6f}" for v in p]) + "\n")
+            else:
+                out.write(f"{prefix}{label}\n")
+        done += len(labels)
+    return done
+
+
+def _write(text_or_file):
+    """Copy to stdout; a reader that left (`| head`) is not an error, and no traceback follows."""
+    import os
+    import shutil
+
+    try:
+        if isinstance(text_or_file, str):
+            sys.stdout.write(text_or_file)
+        else:
+            text_or_file.seek(0)
+            shutil.copyfileobj(text_or_file, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _parser():
+    import argparse
     import os
 
     class Parser(argparse.ArgumentParser):
@@ -14327,65 +14727,76 @@ def _main(argv=None):
 
     parser = Parser(
         prog=os.path.basename(sys.argv[0]) or "digits_infer.py",
-        description="Classify handwritten digits; prints one label per image. Block counts 0..16 (8x8 or 64 "
-        "values per image) go to the model as they are; pictures and other image sizes are prepared first.",
-        epilog="Exit status: 0 success, 1 self-test failed, 2 usage or input error.",
+        description="Read handwritten digits: one line per image. Tables of block counts 0..16 (.npy, .csv, .tsv, "
+        ".txt or - for stdin: 64 values per row, or 8 rows of 8 per image) go to the model as they are; picture "
+        "files (.png, .jpg, ...; need Pillow) are prepared first, and so are arrays given with --picture.",
+        epilog="Exit status: 0 success, 1 self-test failed, 2 usage or input error (one line on stderr, nothing on "
+        "stdout). For repeated shell use, `python -m digits_infer` (with the file's folder on the path) starts faster.",
     )
-    parser.add_argument(
-        "file",
-        nargs="?",
-        help=".npy, .csv (one image per row), a picture (.png, .jpg, ...; needs Pillow), or - for CSV on stdin",
-    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="tables or pictures; - reads a text table from stdin")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--proba", action="store_true", help="print the label then the 10 class probabilities per line")
     out.add_argument("--json", action="store_true", help="print one JSON object per image: label and probabilities")
-    parser.add_argument("--prepare", action="store_true", help="treat the input as grayscale images of any size")
-    parser.add_argument("--ink", choices=("auto", "dark", "light"), default="auto", help="digit colour for --prepare")
+    parser.add_argument(
+        "--picture", "--prepare", action="store_true", help="read a .npy or text table as pictures, through prepare()"
+    )
+    parser.add_argument(
+        "--ink", choices=("auto", "dark", "light"), default="auto", help="the digits' colour in pictures"
+    )
+    parser.add_argument(
+        "--drop-column", type=int, action="append", metavar="N", help="drop column N of a table (0 first, -1 last)"
+    )
     parser.add_argument("--no-range-check", action="store_true", help="accept block counts outside 0..16")
     parser.add_argument("--info", action="store_true", help="print the model's METADATA as JSON and exit")
     parser.add_argument("--self-test", action="store_true", help="check the weights and this machine's arithmetic")
-    args = parser.parse_args(argv)
+    return parser
 
-    if (args.info or args.self_test) and args.file is not None:
-        parser.error(f"{'--info' if args.info else '--self-test'} takes no input file (got {args.file})")
+
+def _main(argv=None):
+    import json
+    import tempfile
+
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if (args.info or args.self_test) and args.files:
+        parser.error(f"{'--info' if args.info else '--self-test'} takes no input file (got {args.files[0]})")
     if args.info:
-        print(json.dumps(METADATA, indent=2))
+        _write(json.dumps(METADATA, indent=2) + "\n")
         return 0
     if args.self_test:
         problems = self_test()
         for problem in problems:
             print(f"{parser.prog}: self-test failed: {problem}", file=sys.stderr)
         if not problems:
-            print(
+            _write(
                 f"self-test passed: weights sha256 {_WEIGHTS_SHA256[:16]}...; logits of {_CHECK_ROWS} check inputs "
                 f"bit-identical to the generating machine's (sha256 {_CHECK_SHA256[:16]}...); "
-                f"{len(_SELF_TEST_IMAGES)} reference images within {_SELF_TEST_TOLERANCE:g} of torch"
+                f"{len(_SELF_TEST_IMAGES)} reference images within {_SELF_TEST_TOLERANCE:g} of torch\n"
             )
         return 1 if problems else 0
-    if args.file is None:
+    if not args.files:
         parser.error("expected an input FILE (or - for stdin), --info or --self-test")
-    try:
-        scores = logits(_read_images(args.file, args.prepare, args.ink), check_range=not args.no_range_check)
-    except (OSError, ValueError, TypeError) as exc:
-        message = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
-        message = message.replace("pass check_range=False", "pass --no-range-check")  # the shell's spelling
-        message = message.replace("prepare(image) first", "--prepare").replace("through prepare()", "with --prepare")
-        parser.exit(2, f"{parser.prog}: error: {args.file}: {message}\n")
-    labels, proba = CLASSES[scores.argmax(axis=1)], _softmax(scores, TEMPERATURE)
-    lines = []
-    for label, p in zip(labels.tolist(), proba.tolist()):
-        if args.json:
-            lines.append(json.dumps({"label": label, "proba": p}))
-        elif args.proba:
-            lines.append(" ".join([str(label)] + [f"{v:.6f}" for v in p]))
-        else:
-            lines.append(str(label))
-    try:
-        sys.stdout.write("\n".join(lines) + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. `| head`: the reader left, which is not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if args.files.count("-") > 1:
+        parser.error("stdin (-) can be read once")
+    with tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+", encoding="utf-8", newline="\n") as out:
+        for name in args.files:
+            try:
+                _lines(name, args, out)
+            except (OSError, ValueError, TypeError, MemoryError) as exc:
+                parser.exit(2, f"{parser.prog}: error: {name}: {_message(exc)}\n")
+        _write(out)
     return 0
+
+
+def _message(exc):
+    """One line for a reader's error, in the shell's words."""
+    if isinstance(exc, MemoryError):
+        return "not enough memory to read it"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    message = " ".join(str(exc).split())
+    message = message.replace("pass check_range=False", "pass --no-range-check")  # the shell's spelling
+    return message.replace("through prepare()", "with --picture")
 
 
 if __name__ == "__main__":

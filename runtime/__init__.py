@@ -6,10 +6,11 @@ markers, in the order of `ARTIFACT_MODULES`.
   stand-in model so that the other modules import and run on their own;
 - `predictor`: input checks, the float64 forward pass, calibrated probabilities, the self-test, the public API;
 - `prepare`: any picture of a digit -> the data set's 8x8 block counts;
+- `pictures`: picture files -> the arrays `prepare` takes (`read_picture`, which the command line uses too);
 - `cli`: the command line and its file readers.
 
 Everything here is NumPy only and Python 3.9 clean: the artifact promises Python 3.9-3.13. The training side
 imports the same functions (`train.representation`, `train.calibrate`), so there is one copy of each.
 """
 
-ARTIFACT_MODULES = ("runtime.predictor", "runtime.prepare", "runtime.cli")  # spliced in this order
+ARTIFACT_MODULES = ("runtime.predictor", "runtime.prepare", "runtime.pictures", "runtime.cli")  # spliced in this order

@@ -1,6 +1,7 @@
-"""The generated artifact's command line: `python digits_infer.py FILE` (or `python -m digits_infer FILE`) and its
-file readers. Spliced verbatim into `digits_infer.py`; the artifact ends with `sys.exit(_main())` under
-`if __name__ == "__main__"`."""
+"""The generated artifact's command line: `python digits_infer.py FILE...` (or `python -m digits_infer FILE...`,
+which the bytecode cache serves) and its readers. An input is a table or a picture, never guessed; every input row
+gives exactly one output line, or the run exits 2 with one line on stderr and nothing on stdout. Spliced verbatim
+into `digits_infer.py`, which ends with `sys.exit(_main())` under `if __name__ == "__main__"`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import sys
 
 import numpy as np
 
-from runtime.predictor import _softmax, logits, self_test
+from runtime.pictures import _MAX_PICTURE_PIXELS, _is_picture_name, read_picture
+from runtime.predictor import _as_pixels, _scores, _softmax, self_test
 from runtime.prepare import prepare
 from runtime.slots import (
     _CHECK_ROWS,
@@ -23,86 +25,361 @@ from runtime.slots import (
 
 # ------------------------------------------------------------------------------------ begin artifact code
 
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
+_MAX_TEXT_BYTES = 256 * 2**20  # text tables up to 256 MiB are read (larger: save them with np.save)
+_MAX_LINE_BYTES = 2**20  # one line of a text table
+_MAX_ARRAY_BYTES = 256 * 2**20  # a .npy read whole (a picture, or a Fortran-ordered table)
+_CHUNK_ROWS_READ = 4096  # table rows read, checked and scored at a time: memory stays bounded for any length
+_BINARY = "is not a text table (binary data); pictures need a file name ending in .png, .jpg, ..."
 
 
-def _read_picture(name):
-    """A picture file as a grayscale uint8 array (h, w), read with Pillow (an optional dependency)."""
+class _InputError(ValueError):
+    """An input the command line cannot read: its message is the one line it prints."""
+
+
+def _shape_hint(columns):
+    """Why a table with `columns` values per row is not one image per row, and what to do instead."""
+    if columns in (63, 65):
+        return (
+            " (a label or index column? --drop-column 0 drops the first, --drop-column -1 the last)"
+            if columns == 65
+            else " (a value missing in every row?)"
+        )
+    side = round(columns**0.5)
+    if side >= 9 and side * side == columns:
+        return (
+            f" ({columns} values are a {side}x{side} picture per row: save the pictures as an (n, {side}, {side}) "
+            f".npy and pass --picture)"
+        )
+    return ""
+
+
+def _table_error(what, columns):
+    """The error for a table whose rows are not images; `what` says what was found ("holds 20 rows of 65")."""
+    return _InputError(
+        f"{what} values; expected 64 values per row (one 8x8 "
+        f"image of block counts 0..16) or 8 values per row (8 rows per image){_shape_hint(columns)}; "
+        f"for a picture, pass --picture"
+    )
+
+
+def _text_lines(name):
+    """(line number, text) of a text table, from a file or stdin ("-"); refuses binary data, over-long lines and
+    tables over _MAX_TEXT_BYTES, reading no more than that."""
+    import os
+
+    stream = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
     try:
-        from PIL import Image
-    except ImportError:
-        raise ValueError(
-            "reading pictures needs Pillow (pip install pillow); or save the image as a .npy array"
-        ) from None
-    try:
-        with Image.open(name) as picture:
-            return np.asarray(picture.convert("L"))
-    except OSError as exc:
-        raise ValueError(f"not a readable picture ({exc})") from None
+        if stream is not sys.stdin.buffer and os.fstat(stream.fileno()).st_size > _MAX_TEXT_BYTES:
+            raise _InputError(
+                f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; "
+                "save larger ones with np.save and pass the .npy"
+            )
+        total = 0
+        for number in range(1, 1 << 62):
+            raw = stream.readline(_MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            total += len(raw)
+            if total > _MAX_TEXT_BYTES:
+                raise _InputError(
+                    f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; "
+                    "save larger ones with np.save and pass the .npy"
+                )
+            if b"\0" in raw:
+                raise _InputError(_BINARY)
+            if len(raw) > _MAX_LINE_BYTES:
+                raise _InputError(f"line {number} is longer than {_MAX_LINE_BYTES >> 20} MiB: not a table of numbers")
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a spreadsheet's "CSV UTF-8" byte-order mark
+                raw = raw[3:]
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _InputError(_BINARY if number == 1 else f"line {number} is not UTF-8 text") from None
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
 
 
-def _read_csv(text):
-    """Rows of a CSV text (one image per row); a header line, textual or 0,1,...,n-1, is skipped."""
-    rows, header = [], False
-    for number, line in enumerate(text.splitlines(), start=1):
+def _separator(line):
+    """The column separator of a table, from its first line: tab, semicolon, comma, else whitespace (None)."""
+    for separator in ("\t", ";", ","):
+        if separator in line:
+            return separator
+    return None
+
+
+def _cells(line, separator):
+    """A line's cells; one trailing empty cell (a trailing separator) is dropped."""
+    if separator is None:
+        return line.split()
+    cells = line.strip().split(separator)
+    return cells[:-1] if len(cells) > 1 and not cells[-1].strip() else cells
+
+
+def _number(cell, separator, pattern):
+    """A cell's number, or None: quotes around it are fine, a decimal comma too where columns are split by
+    semicolons; underscores ("1_6"), words and empty cells are not numbers."""
+    text = cell.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    if separator == ";" and "," in text and "." not in text:
+        text = text.replace(",", ".")
+    return float(text) if pattern.fullmatch(text) else None
+
+
+def _text_rows(name, drop):
+    """(line number, values) of every data row of a text table: the separator found on the first line, a header
+    line (words, or pandas' column numbers 0, 1, ...) skipped, `drop` columns removed; a cell that is not a number
+    is an error naming its line and column."""
+    import re
+
+    pattern = re.compile(
+        r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity)", re.IGNORECASE | re.ASCII
+    )
+    separator, first = None, True
+    for number, line in _text_lines(name):
         if not line.strip():
             continue
-        try:
-            row = [float(v) for v in line.split(",")]
-        except ValueError:
-            if rows or header:
-                raise ValueError(f"line {number}: expected comma-separated numbers, got {line[:40]!r}") from None
-            header = True
+        if first:
+            separator = _separator(line)
+        cells = _cells(line, separator)
+        values = [_number(cell, separator, pattern) for cell in cells]
+        if first and _is_header(cells, values):
+            first = False
             continue
-        if not rows and not header and len(row) > 1 and row == list(range(len(row))):  # pandas' column numbers
-            header = True
-            continue
-        if rows and len(row) != len(rows[0]):
-            raise ValueError(f"line {number}: expected {len(rows[0])} values like the first row, got {len(row)}")
-        rows.append(row)
+        first = False
+        for column, (cell, value) in enumerate(zip(cells, values), start=1):
+            if value is None:
+                what = "an empty cell" if not cell.strip() else repr(cell.strip()[:20])
+                raise _InputError(f"line {number}, column {column}: expected a number, got {what}")
+        yield number, _drop(values, drop, f"line {number}")
+
+
+def _is_header(cells, values):
+    """A first line of words (no numbers at all), or pandas' column numbers (0, 1, ..., n-1, perhaps after an
+    empty index cell)."""
+    numbers = [v for v, c in zip(values, cells) if c.strip()]
+    if all(v is None for v in numbers):
+        return True
+    return len(numbers) > 1 and numbers == list(range(len(numbers))) and len(numbers) >= len(cells) - 1
+
+
+def _drop(values, drop, where):
+    """`values` without the columns `drop` names (negative counts from the end)."""
+    if not drop:
+        return values
+    n = len(values)
+    bad = [i for i in drop if not -n <= i < n]
+    if bad:
+        raise _InputError(f"{where}: --drop-column {bad[0]} is outside its {n} values")
+    gone = {i % n for i in drop}
+    return [v for i, v in enumerate(values) if i not in gone]
+
+
+def _text_table(name, drop):
+    """(n, 64) batches of a text table: rows of 64 values, or 8x8 grids of 8 lines of 8 values."""
+    batch, grid, first, columns = [], [], None, None
+    for number, values in _text_rows(name, drop):
+        if columns is None:
+            columns, first = len(values), number
+            if columns not in (8, 64):
+                raise _table_error(f"line {number} has {columns}", columns)
+        elif len(values) != columns:
+            raise _InputError(f"line {number}: expected {columns} values like line {first}, got {len(values)}")
+        if columns == 64:
+            batch.append(values)
+        else:
+            grid.extend(values)
+            if len(grid) == 64:
+                batch.append(grid)
+                grid = []
+        if len(batch) == _CHUNK_ROWS_READ:
+            yield np.array(batch, dtype=np.float64)
+            batch = []
+    if grid:
+        raise _InputError(f"ends with {len(grid) // 8} lines of 8 values: an 8x8 image takes 8 lines")
+    if columns is None:
+        raise _InputError("holds no images (it is empty or only a header line)")
+    if batch:
+        yield np.array(batch, dtype=np.float64)
+
+
+def _text_picture(name, drop):
+    """A text table read whole as one grayscale picture (h lines of w values)."""
+    rows, limit = [], _MAX_PICTURE_PIXELS
+    for number, values in _text_rows(name, drop):
+        if rows and len(values) != len(rows[0]):
+            raise _InputError(f"line {number}: expected {len(rows[0])} values like the first row, got {len(values)}")
+        rows.append(values)
+        limit -= len(values)
+        if limit < 0:
+            raise _InputError(f"holds more than {_MAX_PICTURE_PIXELS:,} values: too large for one picture")
     if not rows:
-        raise ValueError("no images in it" + (" (only a header line)" if header else " (empty)"))
+        raise _InputError("holds no picture (it is empty or only a header line)")
     return np.array(rows, dtype=np.float64)
 
 
-def _read_images(name, force_prepare, ink):
-    """The model's input (n, 64) from a .npy array, a .csv file, a picture, or '-' (CSV on stdin).
+def _npy_header(f):
+    """(shape, fortran_order, dtype) from an open .npy file, after checking it holds real numbers."""
+    from numpy.lib import format as npy
 
-    Arrays shaped (64,), (8, 8), (n, 64) or (n, 8, 8) are block counts 0..16, as the model takes them; other
-    shapes, pictures, and anything with `force_prepare`, are grayscale images and go through `prepare`."""
-    if name.lower().endswith(_IMAGE_SUFFIXES):
-        return prepare(_read_picture(name), ink=ink).reshape(-1, 64)
-    if name.endswith(".npy"):
-        with open(name, "rb") as f:
-            if f.read(6) != b"\x93NUMPY":
-                raise ValueError("not a valid .npy file (no NumPy header; save arrays with np.save)")
-        try:
-            array = np.load(name, allow_pickle=False)
-        except ValueError as exc:
-            if "pickle" in str(exc):
-                raise ValueError("holds Python objects; expected a numeric array") from None
-            raise ValueError(f"not a valid .npy file ({exc})") from None
+    try:
+        version = npy.read_magic(f)
+        if version not in ((1, 0), (2, 0)):
+            raise ValueError(f"format version {version[0]}.{version[1]}; np.save writes 1.0 or 2.0")
+        read = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+        shape, fortran_order, dtype = read(f)
+    except (ValueError, TypeError, SyntaxError, KeyError, EOFError, OverflowError) as exc:
+        raise _InputError(
+            f"is not a valid .npy file ({str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__})"
+        ) from None
+    if dtype.hasobject:
+        raise _InputError("holds Python objects; expected a numeric array")
+    if dtype.kind not in "iuf":
+        what = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes"}.get(dtype.kind, f"dtype {dtype}")
+        raise _InputError(f"holds {what}; expected real numbers")
+    return shape, fortran_order, dtype
+
+
+def _npy_array(f, shape, fortran_order, dtype, what):
+    """The whole array, read when it fits _MAX_ARRAY_BYTES."""
+    nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if nbytes > _MAX_ARRAY_BYTES:
+        raise _InputError(f"holds {nbytes / 2**20:,.0f} MiB; {what} up to {_MAX_ARRAY_BYTES >> 20} MiB are read")
+    data = np.frombuffer(f.read(nbytes), dtype=dtype)
+    return data.reshape(shape, order="F" if fortran_order else "C")
+
+
+def _npy_table(name, drop, picture_ink):
+    """(n, 64) batches of a .npy table — (64,), (8, 8), (n, 64) or (n, 8, 8) — read a chunk of rows at a time;
+    given the ink of pictures (--picture), the whole array as pictures, prepared."""
+    import os
+
+    with open(name, "rb") as f:
+        shape, fortran_order, dtype = _npy_header(f)
+        count = int(np.prod(shape, dtype=object))
+        available = os.fstat(f.fileno()).st_size - f.tell()
+        if count * dtype.itemsize > available:
+            raise _InputError(
+                f"says it holds shape {shape} of {dtype} ({count * dtype.itemsize / 2**20:,.1f} MiB) but has only "
+                f"{available:,} bytes of data: a truncated or corrupt .npy"
+            )
+        if picture_ink:
+            yield _prepared(_npy_array(f, shape, fortran_order, dtype, "pictures"), picture_ink)
+            return
+        if drop and len(shape) == 2:
+            table = _npy_array(f, shape, fortran_order, dtype, "tables with --drop-column")
+            keep = _drop(list(range(shape[1])), drop, f"shape {shape}")
+            yield _image_rows(table[:, keep], name)
+            return
+        rows = _image_rows(np.empty(shape, dtype=dtype), name, check_only=True)
+        if fortran_order and len(shape) > 1:
+            yield _image_rows(_npy_array(f, shape, True, dtype, "Fortran-ordered tables"), name)
+            return
+        for start in range(0, rows, _CHUNK_ROWS_READ):
+            n = min(_CHUNK_ROWS_READ, rows - start)
+            yield np.frombuffer(f.read(n * 64 * dtype.itemsize), dtype=dtype).reshape(n, 64)
+        if rows == 0:
+            yield np.empty((0, 64), dtype=dtype)
+
+
+def _image_rows(a, name, check_only=False):
+    """(n, 64) images from an array shaped (64,), (8, 8), (n, 64) or (n, 8, 8) — or their count with
+    `check_only` — else the error saying what the shape looks like and what to pass instead."""
+    shape = a.shape
+    if shape in ((64,), (8, 8)):
+        rows = 1
+    elif (len(shape) == 2 and shape[1] == 64) or (len(shape) == 3 and shape[1:] == (8, 8)):
+        rows = shape[0]
     else:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(name, "rb") as f:
-                data = f.read()
-        try:
-            text = data.decode("utf-8-sig")  # a spreadsheet's "CSV UTF-8" starts with a byte-order mark
-        except UnicodeDecodeError:
-            raise ValueError(
-                "not a text CSV file (binary data); pictures need a file name ending in .png, .jpg, ..."
-            ) from None
-        array = _read_csv(text)
-    if force_prepare or not (array.shape in ((64,), (8, 8)) or array.shape[1:] in ((64,), (8, 8))):
-        return prepare(array, ink=ink).reshape(-1, 64)
-    return array.reshape(-1, 64)
+        raise _InputError(_npy_shape_message(shape))
+    return rows if check_only else a.reshape(rows, 64)
 
 
-def _main(argv=None):
-    import argparse
+def _npy_shape_message(shape):
+    if len(shape) == 2 and shape[1] != 8:
+        return str(_table_error(f"holds {shape[0]:,} row{'s' if shape[0] != 1 else ''} of {shape[1]}", shape[1]))
+    if len(shape) == 3 and shape[-1] in (3, 4) and min(shape[:2]) >= 8:
+        return f"holds shape {shape}: a colour picture? pass --picture; the model's own input is (n, 64) or (n, 8, 8)"
+    if len(shape) == 3 and shape[0] in (2, 3, 4) and min(shape[1:]) >= 8:
+        return _channels_first(shape)
+    if len(shape) in (2, 3) and min(shape[-2:]) >= 8:
+        return f"holds shape {shape}: pictures? pass --picture; the model's own input is (n, 64) or (n, 8, 8)"
+    return f"holds shape {shape}; expected (64,), (8, 8), (n, 64) or (n, 8, 8) block counts 0..16, or pictures with --picture"
+
+
+def _prepared(pictures, ink):
+    """Block counts (n, 64) of an array of pictures (`prepare()`'s shapes); a channels-first array is refused."""
+    shape = np.shape(pictures)
+    if len(shape) == 3 and shape[0] in (2, 3, 4) and min(shape[1:]) >= 8:
+        raise _InputError(_channels_first(shape))
+    return prepare(pictures, ink=ink).reshape(-1, 64)
+
+
+def _channels_first(shape):
+    return (
+        f"holds shape {shape}: {shape[0]} grayscale pictures, or one colour picture with its channels first? Not "
+        "guessed: save a colour picture as (h, w, channels) (np.moveaxis(a, 0, -1)) and pass --picture, or each "
+        "grayscale picture as a file of its own"
+    )
+
+
+def _batches(name, args):
+    """(n, 64) block counts of one input, batch by batch: a picture file, a .npy or a text table (or '-')."""
+    lower = name.lower()
+    if _is_picture_name(lower):
+        if args.drop_column:
+            raise _InputError("--drop-column applies to tables, not to pictures")
+        yield prepare(read_picture(name), ink=args.ink).reshape(1, 64)
+    elif lower.endswith(".npy"):
+        yield from _npy_table(name, args.drop_column, args.picture and args.ink)
+    elif args.picture:
+        yield _prepared(_text_picture(name, args.drop_column), args.ink)
+    else:
+        yield from _text_table(name, args.drop_column)
+
+
+def _lines(name, args, out):
+    """Score every row of one input and write one line per row to `out`; returns how many."""
     import json
+
+    prefix = f"{name}: " if len(args.files) > 1 else ""
+    done = 0
+    for batch in _batches(name, args):
+        pixels, _ = _as_pixels(batch, not args.no_range_check, done)
+        scores = _scores(pixels.reshape(-1, 64), not args.no_range_check, done)
+        labels = CLASSES[scores.argmax(axis=1)].tolist()
+        proba = _softmax(scores, TEMPERATURE).tolist() if (args.json or args.proba) else [None] * len(labels)
+        for label, p in zip(labels, proba):
+            if args.json:
+                record = {"file": name, "label": label, "proba": p} if prefix else {"label": label, "proba": p}
+                out.write(json.dumps(record) + "\n")
+            elif args.proba:
+                out.write(prefix + " ".join([str(label)] + [f"{v:.6f}" for v in p]) + "\n")
+            else:
+                out.write(f"{prefix}{label}\n")
+        done += len(labels)
+    return done
+
+
+def _write(text_or_file):
+    """Copy to stdout; a reader that left (`| head`) is not an error, and no traceback follows."""
+    import os
+    import shutil
+
+    try:
+        if isinstance(text_or_file, str):
+            sys.stdout.write(text_or_file)
+        else:
+            text_or_file.seek(0)
+            shutil.copyfileobj(text_or_file, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _parser():
+    import argparse
     import os
 
     class Parser(argparse.ArgumentParser):
@@ -111,65 +388,76 @@ def _main(argv=None):
 
     parser = Parser(
         prog=os.path.basename(sys.argv[0]) or "digits_infer.py",
-        description="Classify handwritten digits; prints one label per image. Block counts 0..16 (8x8 or 64 "
-        "values per image) go to the model as they are; pictures and other image sizes are prepared first.",
-        epilog="Exit status: 0 success, 1 self-test failed, 2 usage or input error.",
+        description="Read handwritten digits: one line per image. Tables of block counts 0..16 (.npy, .csv, .tsv, "
+        ".txt or - for stdin: 64 values per row, or 8 rows of 8 per image) go to the model as they are; picture "
+        "files (.png, .jpg, ...; need Pillow) are prepared first, and so are arrays given with --picture.",
+        epilog="Exit status: 0 success, 1 self-test failed, 2 usage or input error (one line on stderr, nothing on "
+        "stdout). For repeated shell use, `python -m digits_infer` (with the file's folder on the path) starts faster.",
     )
-    parser.add_argument(
-        "file",
-        nargs="?",
-        help=".npy, .csv (one image per row), a picture (.png, .jpg, ...; needs Pillow), or - for CSV on stdin",
-    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="tables or pictures; - reads a text table from stdin")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--proba", action="store_true", help="print the label then the 10 class probabilities per line")
     out.add_argument("--json", action="store_true", help="print one JSON object per image: label and probabilities")
-    parser.add_argument("--prepare", action="store_true", help="treat the input as grayscale images of any size")
-    parser.add_argument("--ink", choices=("auto", "dark", "light"), default="auto", help="digit colour for --prepare")
+    parser.add_argument(
+        "--picture", "--prepare", action="store_true", help="read a .npy or text table as pictures, through prepare()"
+    )
+    parser.add_argument(
+        "--ink", choices=("auto", "dark", "light"), default="auto", help="the digits' colour in pictures"
+    )
+    parser.add_argument(
+        "--drop-column", type=int, action="append", metavar="N", help="drop column N of a table (0 first, -1 last)"
+    )
     parser.add_argument("--no-range-check", action="store_true", help="accept block counts outside 0..16")
     parser.add_argument("--info", action="store_true", help="print the model's METADATA as JSON and exit")
     parser.add_argument("--self-test", action="store_true", help="check the weights and this machine's arithmetic")
-    args = parser.parse_args(argv)
+    return parser
 
-    if (args.info or args.self_test) and args.file is not None:
-        parser.error(f"{'--info' if args.info else '--self-test'} takes no input file (got {args.file})")
+
+def _main(argv=None):
+    import json
+    import tempfile
+
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if (args.info or args.self_test) and args.files:
+        parser.error(f"{'--info' if args.info else '--self-test'} takes no input file (got {args.files[0]})")
     if args.info:
-        print(json.dumps(METADATA, indent=2))
+        _write(json.dumps(METADATA, indent=2) + "\n")
         return 0
     if args.self_test:
         problems = self_test()
         for problem in problems:
             print(f"{parser.prog}: self-test failed: {problem}", file=sys.stderr)
         if not problems:
-            print(
+            _write(
                 f"self-test passed: weights sha256 {_WEIGHTS_SHA256[:16]}...; logits of {_CHECK_ROWS} check inputs "
                 f"bit-identical to the generating machine's (sha256 {_CHECK_SHA256[:16]}...); "
-                f"{len(_SELF_TEST_IMAGES)} reference images within {_SELF_TEST_TOLERANCE:g} of torch"
+                f"{len(_SELF_TEST_IMAGES)} reference images within {_SELF_TEST_TOLERANCE:g} of torch\n"
             )
         return 1 if problems else 0
-    if args.file is None:
+    if not args.files:
         parser.error("expected an input FILE (or - for stdin), --info or --self-test")
-    try:
-        scores = logits(_read_images(args.file, args.prepare, args.ink), check_range=not args.no_range_check)
-    except (OSError, ValueError, TypeError) as exc:
-        message = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
-        message = message.replace("pass check_range=False", "pass --no-range-check")  # the shell's spelling
-        message = message.replace("prepare(image) first", "--prepare").replace("through prepare()", "with --prepare")
-        parser.exit(2, f"{parser.prog}: error: {args.file}: {message}\n")
-    labels, proba = CLASSES[scores.argmax(axis=1)], _softmax(scores, TEMPERATURE)
-    lines = []
-    for label, p in zip(labels.tolist(), proba.tolist()):
-        if args.json:
-            lines.append(json.dumps({"label": label, "proba": p}))
-        elif args.proba:
-            lines.append(" ".join([str(label)] + [f"{v:.6f}" for v in p]))
-        else:
-            lines.append(str(label))
-    try:
-        sys.stdout.write("\n".join(lines) + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. `| head`: the reader left, which is not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if args.files.count("-") > 1:
+        parser.error("stdin (-) can be read once")
+    with tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+", encoding="utf-8", newline="\n") as out:
+        for name in args.files:
+            try:
+                _lines(name, args, out)
+            except (OSError, ValueError, TypeError, MemoryError) as exc:
+                parser.exit(2, f"{parser.prog}: error: {name}: {_message(exc)}\n")
+        _write(out)
     return 0
+
+
+def _message(exc):
+    """One line for a reader's error, in the shell's words."""
+    if isinstance(exc, MemoryError):
+        return "not enough memory to read it"
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    message = " ".join(str(exc).split())
+    message = message.replace("pass check_range=False", "pass --no-range-check")  # the shell's spelling
+    return message.replace("through prepare()", "with --picture")
 
 
 # ------------------------------------------------------------------------------------ end artifact code

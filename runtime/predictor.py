@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 
+from runtime.pictures import read_picture
 from runtime.prepare import PREPARE, prepare, prepare_stages
 from runtime.slots import (
     _CHECK_ROWS,
@@ -42,6 +43,7 @@ __all__ = [
     "predict_proba",
     "prepare",
     "prepare_stages",
+    "read_picture",
     "self_test",
 ]
 
@@ -117,7 +119,7 @@ def _forward_one(image):
     return h
 
 
-def _scores(pixels, check_range):
+def _scores(pixels, check_range, first_row=0):
     """`_forward`, plus a guard for the unchecked path: pixels far outside 0..16 can overflow the logits."""
     if check_range:
         return _forward(pixels)
@@ -127,7 +129,7 @@ def _scores(pixels, check_range):
     if bad.any():
         raise ValueError(
             f"expected pixel values the model can score; with check_range=False, values up to "
-            f"{np.abs(pixels).max():g} overflow the logits in {_rows(bad)}"
+            f"{np.abs(pixels).max():g} overflow the logits in {_rows(bad, first_row)}"
         )
     return out
 
@@ -147,9 +149,10 @@ def _softmax(z, temperature):
 # ---------------------------------------------------------------------------------------------- input checks
 
 
-def _rows(mask):
-    """'rows 3, 17 and 40' for a boolean mask over rows, capped at a few."""
-    bad = np.flatnonzero(mask)
+def _rows(mask, first_row=0):
+    """'rows 3, 17 and 40' for a boolean mask over rows, capped at a few; numbered from `first_row` (the command
+    line reads long tables in chunks and names rows of the whole file)."""
+    bad = np.flatnonzero(mask) + first_row
     shown = ", ".join(str(i) for i in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
     return f"row{'s' if len(bad) > 1 else ''} {shown}"
 
@@ -192,7 +195,7 @@ def _bit_limits():
 _BIT_LIMITS = _bit_limits()
 
 
-def _as_pixels(X, check_range):
+def _as_pixels(X, check_range, first_row=0):
     """(pixels, one_image) after checking type, shape and values: pixels in the caller's dtype, shaped (64,) for
     one image and (n, 64) for a batch."""
     a = X if type(X) is np.ndarray else _as_array(X)
@@ -230,10 +233,10 @@ def _as_pixels(X, check_range):
     rows = a.reshape(-1, 64)
     if kind == "f" and not (np.isfinite(lo) and np.isfinite(hi)):
         bad = ~np.isfinite(rows).all(axis=1)
-        raise ValueError(f"expected finite pixel values; NaN or infinity in {_rows(bad)}")
+        raise ValueError(f"expected finite pixel values; NaN or infinity in {_rows(bad, first_row)}")
     if not check_range:
         return a, one
-    where = _rows((rows < _PIXEL_MIN).any(axis=1) | (rows > _PIXEL_MAX).any(axis=1))
+    where = _rows((rows < _PIXEL_MIN).any(axis=1) | (rows > _PIXEL_MAX).any(axis=1), first_row)
     if lo < _PIXEL_MIN:
         hint = "Negative values suggest standardised data; pass raw pixels"
     elif hi <= 255:

@@ -19,37 +19,66 @@ _INK_LEVEL = 0.5  # after contrast stretching: what counts as ink when cropping
 _LEVEL_CLAMP = (0.05, 0.95)  # the binarisation level stays inside these, whatever the ink share asks
 
 
+_LUMA = (19595, 38470, 7471)  # ITU-R BT.601 luma weights in 65536ths, as Pillow's convert("L"); they sum to 65536
+_PICTURES = "a picture (h, w), colour (h, w, 3) or with transparency (h, w, 2|4), or a batch of them (n, h, w[, c])"
+
+
 def _as_images(image):
-    """(images (n, h, w) float64 0..1, one_image) from any accepted grayscale image or batch."""
+    """(images (n, h, w) float64 0..1, one_image) from any accepted picture or batch: grayscale, RGB, or with an
+    alpha channel (LA, RGBA). Colour becomes BT.601 luma; transparency is composited over paper (`_composite`)."""
     if image is None or isinstance(image, (str, bytes, bytearray)):
-        raise TypeError(
-            f"expected a grayscale image as a 2-D array (h, w) or a batch (n, h, w); got {type(image).__name__}"
-        )
+        raise TypeError(f"expected {_PICTURES}; got {type(image).__name__}")
     try:
         a = np.asarray(image)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"expected a rectangular grayscale image; got ragged input ({exc})") from None
+        raise ValueError(f"expected a rectangular picture; got ragged input ({exc})") from None
     kind = a.dtype.kind
     if kind not in "biuf":
-        raise TypeError(f"expected a grayscale image of real numbers, got dtype {a.dtype}")
-    if a.ndim not in (2, 3) or a.shape[-1] < 8 or a.shape[-2] < 8:
-        raise ValueError(f"expected a grayscale image (h, w) or a batch (n, h, w), at least 8x8; got shape {a.shape}")
-    one = a.ndim == 2
+        raise TypeError(f"expected a picture of real numbers, got dtype {a.dtype}")
+    channels = a.shape[-1] if a.ndim in (3, 4) and a.shape[-1] in (2, 3, 4) else 0  # a picture is >= 8 wide
+    spatial = a.shape[: a.ndim - (channels > 0)]
+    if len(spatial) not in (2, 3) or spatial[-1] < 8 or spatial[-2] < 8:
+        hint = ""
+        if a.ndim == 3 and a.shape[0] in (2, 3, 4) and min(a.shape[1:]) >= 8:
+            hint = "; channels first? move them last: np.moveaxis(picture, 0, -1)"
+        raise ValueError(f"expected {_PICTURES}, at least 8x8; got shape {a.shape}{hint}")
+    one = len(spatial) == 2
     a = a.reshape((1, *a.shape) if one else a.shape).astype(np.float64)
     if a.size == 0:
-        return a, one
+        return a.reshape(a.shape[: a.ndim - (channels > 0)]), one
     lo, hi = float(a.min()), float(a.max())
     if not (np.isfinite(lo) and np.isfinite(hi)):
-        raise ValueError("expected finite pixel values; the image holds NaN or infinity")
+        raise ValueError("expected finite pixel values; the picture holds NaN or infinity")
     if lo < 0:
         raise ValueError(f"expected pixel values from 0 (0..255 or 0..1); got values down to {lo:g}")
-    if hi <= 1.0:  # booleans, 0/1 masks, floats 0..1
-        return a, one
-    if hi <= 255:
-        return a / 255.0, one
-    if kind in "iu" and hi <= 65535:
-        return a / 65535.0, one
-    raise ValueError(f"expected pixel values 0..255 (or 0..1, or 16-bit 0..65535); got values up to {hi:g}")
+    if hi > 1.0:  # booleans, 0/1 masks and floats 0..1 stay as they are
+        if hi <= 255:
+            a /= 255.0
+        elif kind in "iu" and hi <= 65535:
+            a /= 65535.0
+        else:
+            raise ValueError(f"expected pixel values 0..255 (or 0..1, or 16-bit 0..65535); got values up to {hi:g}")
+    return (_composite(a) if channels else a), one
+
+
+def _composite(a):
+    """(n, h, w, c) colour 0..1 -> (n, h, w) gray 0..1: RGB becomes BT.601 luma (R, G, B weighted 19595, 38470 and
+    7471 in 65536ths); an alpha channel (LA, RGBA) is composited over paper — white, unless what is visible is
+    light on average (white ink on a transparent canvas), then black — so ink in the alpha channel alone reads
+    like ink on paper."""
+    channels = a.shape[-1]
+    if channels >= 3:
+        gray = (a[..., 0] * _LUMA[0] + a[..., 1] * _LUMA[1] + a[..., 2] * _LUMA[2]) / 65536.0
+    else:
+        gray = a[..., 0]
+    if channels in (2, 4):
+        alpha = a[..., -1]
+        for g, w in zip(gray, alpha):
+            paper = 0.0 if (g * w).sum() > 0.5 * w.sum() else 1.0
+            g -= paper
+            g *= w
+            g += paper
+    return gray
 
 
 def _deslant(g):
@@ -128,7 +157,7 @@ def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
 
 
 def _prepare_images(image, ink, deslant, smooth, ink_fraction):
-    """`_prepare_one` over a picture (h, w) -> (64,) or a batch (n, h, w) -> (n, 64), after checking `ink`."""
+    """`_prepare_one` over a picture -> (64,) or a batch -> (n, 64) (`_as_images`' shapes), after checking `ink`."""
     if ink not in ("auto", "dark", "light"):
         raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
     images, one = _as_images(image)
@@ -148,10 +177,14 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
 
 
 def prepare(image, *, ink="auto"):
-    """A grayscale image of a digit, any size from 8x8 up, as the model's input: (64,) block counts 0..16.
+    """A picture of a digit, any size from 8x8 up, as the model's input: (64,) block counts 0..16.
 
-    `image` is (h, w), or a batch (n, h, w) giving (n, 64); uint8 or other integers 0..255, 16-bit 0..65535, floats
-    0..1 or 0..255, or booleans. One digit per image, roughly cropped. `ink` says whether the digit is "dark" on a
+    `image` is grayscale (h, w), colour (h, w, 3), with transparency (h, w, 2) or (h, w, 4), or a batch of such
+    pictures (n, h, w[, c]) giving (n, 64); uint8 or other integers 0..255, 16-bit 0..65535, floats 0..1 or 0..255,
+    or booleans. Colour becomes BT.601 luma (Pillow's convert("L") weights); transparency is composited over paper,
+    white unless the visible pixels are light on average (then black), so a canvas export whose ink is only in the
+    alpha channel, or white ink on a transparent canvas, reads like ink on paper. One digit per image, roughly
+    cropped. `ink` says whether the digit is "dark" on a
     light background (paper) or "light" on a dark one (a screen canvas, MNIST); "auto" decides per image from the
     background, which is the majority of the pixels. Raises ValueError ("no ink found") for a blank image.
 
@@ -161,7 +194,7 @@ def prepare(image, *, ink="auto"):
 
 
 def prepare_stages(image, *, ink="auto"):
-    """`prepare()` of one picture (h, w), step by step: a dict of the intermediate images, in order — "ink" (the
+    """`prepare()` of one picture (h, w[, c]), step by step: a dict of the intermediate images, in order — "ink" (the
     contrast-stretched ink, 0..1), "crop" (upright and cropped to the ink), "box" (the 32x32 box), "bits" (the
     binarised box) — and "counts", the (64,) result `prepare()` returns."""
     if ink not in ("auto", "dark", "light"):

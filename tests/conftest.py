@@ -20,8 +20,8 @@ needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node
 # The model under test: the working tree's checkpoint and the artifact generated from it — committed, or rebuilt by
 # `nox -s build` — unless DIGITS_INFER_CHECKPOINT / DIGITS_INFER_ARTIFACT name another pair (`nox -s seeds` runs the
 # suite against the models of other training seeds that way).
-MODEL_CHECKPOINT = Path(os.environ.get("DIGITS_INFER_CHECKPOINT", ROOT / paths.CHECKPOINT))
-MODEL_ARTIFACT = Path(os.environ.get("DIGITS_INFER_ARTIFACT", ROOT / paths.ARTIFACT))
+MODEL_CHECKPOINT = Path(os.environ.get("DIGITS_INFER_CHECKPOINT", ROOT / paths.CHECKPOINT)).resolve()
+MODEL_ARTIFACT = Path(os.environ.get("DIGITS_INFER_ARTIFACT", ROOT / paths.ARTIFACT)).resolve()
 
 
 def array_literals(source: str) -> dict[str, np.ndarray]:

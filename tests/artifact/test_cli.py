@@ -89,14 +89,14 @@ def test_bad_usage_and_bad_files_exit_2_with_one_line(images: tuple) -> None:
     assert_one_line_error(run("--frobnicate"), "unrecognized arguments")
     assert_one_line_error(run("--proba", "--json", str(folder / "x.npy")), "not allowed with")
     assert_one_line_error(run(str(folder / "missing.npy")), "missing.npy")
-    (folder / "bad.csv").write_text("1,2,3\n4,5\n")
-    assert_one_line_error(run(str(folder / "bad.csv")), "line 2", "expected 3 values")
-    (folder / "text.csv").write_text("a,b\n1,2\nx,y\n")
-    assert_one_line_error(run(str(folder / "text.csv")), "line 3", "comma-separated numbers")
+    (folder / "bad.csv").write_text(",".join(["1"] * 64) + "\n" + ",".join(["1"] * 63) + "\n")
+    assert_one_line_error(run(str(folder / "bad.csv")), "line 2: expected 64 values like line 1, got 63")
+    (folder / "text.csv").write_text("a,b\n" + ",".join(["1"] * 64) + "\nx,y\n")
+    assert_one_line_error(run(str(folder / "text.csv")), "line 3, column 1: expected a number, got 'x'")
     (folder / "narrow.csv").write_text("1,2,3\n")
-    assert_one_line_error(run(str(folder / "narrow.csv")), "got shape (1, 3)")
+    assert_one_line_error(run(str(folder / "narrow.csv")), "line 1 has 3 values; expected 64 values per row")
     np.save(folder / "byte.npy", x * 255 / 16)
-    assert_one_line_error(run(str(folder / "byte.npy")), "8-bit 0..255", "--no-range-check", "--prepare")
+    assert_one_line_error(run(str(folder / "byte.npy")), "8-bit 0..255", "--no-range-check", "--picture")
     np.save(folder / "nan.npy", np.where(np.arange(64) == 5, np.nan, x))
     assert_one_line_error(run(str(folder / "nan.npy")), "NaN")
     np.save(folder / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
@@ -106,7 +106,7 @@ def test_bad_usage_and_bad_files_exit_2_with_one_line(images: tuple) -> None:
 
 
 def test_messages_name_the_file_once(tmp_path: Path) -> None:
-    (tmp_path / "x.csv").write_text("1,2,3\n4,5\n")
+    (tmp_path / "x.csv").write_text(",".join(["1"] * 64) + "\n4,5\n")
     result = run(str(tmp_path / "x.csv"))
     assert_one_line_error(result, "line 2")
     assert result.stderr.count("x.csv") == 1
@@ -134,23 +134,24 @@ def test_a_numeric_header_like_pandas_column_numbers_is_skipped(shipped: ModuleT
 
 def test_empty_or_header_only_csv_is_refused(tmp_path: Path) -> None:
     (tmp_path / "empty.csv").write_text("")
-    assert_one_line_error(run(str(tmp_path / "empty.csv")), "no images in it (empty)")
+    assert_one_line_error(run(str(tmp_path / "empty.csv")), "holds no images (it is empty or only a header line)")
     (tmp_path / "header.csv").write_text("a,b,c\n")
-    assert_one_line_error(run(str(tmp_path / "header.csv")), "no images in it (only a header line)")
+    assert_one_line_error(run(str(tmp_path / "header.csv")), "holds no images (it is empty or only a header line)")
 
 
 def test_a_picture_named_csv_gets_a_clear_message(tmp_path: Path) -> None:
     (tmp_path / "scan.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    assert_one_line_error(run(str(tmp_path / "scan.csv")), "not a text CSV file", ".png")
+    assert_one_line_error(run(str(tmp_path / "scan.csv")), "not a text table (binary data)", ".png")
 
 
-def test_npy_of_another_image_size_is_prepared(shipped: ModuleType, digits: tuple, tmp_path: Path) -> None:
+def test_npy_pictures_are_prepared_when_the_user_says_so(shipped: ModuleType, digits: tuple, tmp_path: Path) -> None:
     image = np.kron(digits[0][0].reshape(8, 8), np.ones((4, 4))) * 255 / 16  # a 32x32 0..255 rendering
     np.save(tmp_path / "scan.npy", image.astype(np.uint8))
-    result = run(str(tmp_path / "scan.npy"))
+    assert_one_line_error(run(str(tmp_path / "scan.npy")), "holds 32 rows of 32 values", "pass --picture")
+    result = run(str(tmp_path / "scan.npy"), "--picture")
     assert result.stdout.splitlines() == [str(shipped.predict(shipped.prepare(image.astype(np.uint8))))]
-    np.save(tmp_path / "batch.npy", np.stack([image, 255 - image]).astype(np.uint8))
-    assert len(run(str(tmp_path / "batch.npy")).stdout.splitlines()) == 2
+    np.save(tmp_path / "batch.npy", np.stack([image] * 2 + [255 - image] * 3).astype(np.uint8))
+    assert len(run(str(tmp_path / "batch.npy"), "--picture").stdout.splitlines()) == 5
 
 
 def test_pictures_are_read_with_pillow_or_a_clear_line_says_how(
@@ -212,6 +213,6 @@ def test_prepare_flag_treats_counts_shaped_arrays_as_pictures(
     picture = (255 - np.kron(digits[0][4].reshape(8, 8), np.ones((8, 8))) * 255 / 16).astype(np.uint8)  # (64, 64)
     np.save(tmp_path / "canvas.npy", picture)
     as_rows = run(str(tmp_path / "canvas.npy"))
-    assert_one_line_error(as_rows, "8-bit 0..255", "--prepare")  # 64 rows of 0..255: refused, pointing to --prepare
+    assert_one_line_error(as_rows, "8-bit 0..255", "--picture")  # 64 rows of 0..255: refused, pointing to --picture
     result = run(str(tmp_path / "canvas.npy"), "--prepare", "--ink", "dark")
     assert result.stdout.splitlines() == [str(shipped.predict(shipped.prepare(picture, ink="dark")))]

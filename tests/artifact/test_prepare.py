@@ -83,7 +83,7 @@ BAD = [
     ("too-bright-float", np.full((28, 28), 300.0), ValueError, "0..255"),
     ("too-small", np.ones((7, 28)), ValueError, "at least 8x8"),
     ("1-d", np.ones(784), ValueError, "(h, w)"),
-    ("4-d", np.ones((1, 1, 28, 28)), ValueError, "(n, h, w)"),
+    ("4-d", np.ones((1, 1, 28, 28)), ValueError, "or a batch of them"),
     ("string", "digit.png", TypeError, "got str"),
     ("complex", np.ones((28, 28), dtype=complex), TypeError, "real numbers"),
 ]
