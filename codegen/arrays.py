@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from runtime.predictor import _layers_sha256
+from runtime.prepare import _prepare_digest
 from train.checkpoint import Checkpoint, no_calibration
 from train.data import TEST_SIZE, load_all
 from train.representation import PrepareConfig
@@ -123,6 +124,9 @@ def from_checkpoint(ckpt: Checkpoint) -> ModelArrays:
             "torch_version": ckpt.torch_version,
             "train_config": ckpt.config.to_dict(),
             "calibration": ckpt.calibration,
+            "check_prepare_sha256": _prepare_digest(
+                arrays.prepare.deslant, arrays.prepare.smooth, arrays.prepare.ink_fraction
+            ),
         }
     )
     return arrays

@@ -135,6 +135,7 @@ def _render(arrays: ModelArrays, check_sha256: str) -> str:
             tolerance=LOGIT_TOLERANCE,
             check_rows=CHECK_ROWS,
             check_sha256=check_sha256,
+            prepare_sha256=arrays.metadata["check_prepare_sha256"],
             prepare=arrays.prepare,
             runtime_code=runtime_code(),
             temperature=float(arrays.temperature),
@@ -169,7 +170,9 @@ def render_module(arrays: ModelArrays, check_sha256: str) -> str:
             temperature=repr(float(arrays.temperature)),
             layers=arrays.layers,
             prepare=arrays.prepare,
-            prepare_constants={k: json.dumps(runtime.prepare.PREPARE[k]) for k in ("box", "ink_level", "level_clamp")},
+            prepare_constants={
+                k: json.dumps(v) for k, v in runtime.prepare.PREPARE.items() if k not in arrays.prepare.__dict__
+            },
             n_ink=runtime.prepare._ink_pixels(arrays.prepare.ink_fraction),
         )
     )

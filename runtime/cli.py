@@ -432,7 +432,8 @@ def _main(argv=None):
             _write(
                 f"self-test passed: weights sha256 {_WEIGHTS_SHA256[:16]}...; logits of {_CHECK_ROWS} check inputs "
                 f"bit-identical to the generating machine's (sha256 {_CHECK_SHA256[:16]}...); "
-                f"{len(_SELF_TEST_IMAGES)} reference images within {_SELF_TEST_TOLERANCE:g} of torch\n"
+                f"{len(_SELF_TEST_IMAGES)} reference images within {_SELF_TEST_TOLERANCE:g} of torch; prepare() "
+                "gives its check pictures the generating machine's block counts\n"
             )
         return 1 if problems else 0
     if not args.files:

@@ -9,16 +9,20 @@ import sys
 import numpy as np
 
 from runtime.pictures import read_picture
-from runtime.prepare import PREPARE, prepare, prepare_stages
+from runtime.prepare import PREPARE, _prepare_digest, prepare, prepare_stages
 from runtime.slots import (
     _CHECK_ROWS,
     _CHECK_SHA256,
+    _DESLANT,
+    _INK_FRACTION,
     _INPUT_SCALE,
     _PIXEL_MAX,
     _PIXEL_MIN,
+    _PREPARE_SHA256,
     _SELF_TEST_IMAGES,
     _SELF_TEST_LOGITS,
     _SELF_TEST_TOLERANCE,
+    _SMOOTH,
     _WEIGHTS_SHA256,
     CLASSES,
     LAYERS,
@@ -324,8 +328,15 @@ def self_test():
 
     Checks that (1) the weights' SHA-256 is the generator's; (2) the logits of `check_inputs()` hash to the digest
     the generating machine computed, i.e. this machine computes the same bits; (3) a row gives the same logits alone
-    as inside a batch; (4) the embedded reference images' logits are within tolerance of torch's."""
+    as inside a batch; (4) the embedded reference images' logits are within tolerance of torch's; (5) `prepare()`
+    gives its check pictures the block counts it gave them on the generating machine."""
     problems = []
+    prepared = _prepare_digest(_DESLANT, _SMOOTH, _INK_FRACTION)
+    if prepared != _PREPARE_SHA256:
+        problems.append(
+            f"prepare() of its check pictures hashes to {prepared[:16]}..., expected {_PREPARE_SHA256[:16]}...: this "
+            "copy prepares pictures differently from the generating machine"
+        )
     digest = _layers_sha256(LAYERS)
     if digest != _WEIGHTS_SHA256:
         problems.append(f"weights sha256 is {digest}, expected {_WEIGHTS_SHA256}: the weights were changed")

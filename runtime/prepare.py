@@ -17,6 +17,12 @@ from runtime.slots import _DESLANT, _INK_FRACTION, _SMOOTH
 _BOX = 32  # side of the normalised bitmap; its 4x4 blocks give the 8x8 counts
 _INK_LEVEL = 0.5  # after contrast stretching: what counts as ink when cropping
 _LEVEL_CLAMP = (0.05, 0.95)  # the binarisation level stays inside these, whatever the ink share asks
+# Exact arithmetic, so that any summation order (NumPy's BLAS, JavaScript's loops) gives the same bits: values live
+# on dyadic grids small enough that every partial sum is exactly representable in float64.
+_INPUT_GRID = 65536.0  # gray input 0..1, before block reduction
+_INK_GRID = 1024.0  # ink 0..1 after contrast stretching and after deslanting (deslant moments are integer sums)
+_WEIGHT_GRID = 4096.0  # area weights: box values are then multiples of 2**-34, all below 2
+_MAX_SIDE = 1024  # larger pictures are reduced first by whole-number block averages (sums stay exact below 2**53)
 
 
 _LUMA = (19595, 38470, 7471)  # ITU-R BT.601 luma weights in 65536ths, as Pillow's convert("L"); they sum to 65536
@@ -81,17 +87,35 @@ def _composite(a):
     return gray
 
 
+def _on_grid(v, grid):
+    """`v` rounded to the nearest multiple of 1/grid, halves up: elementwise, so the same in every language."""
+    return np.floor(v * grid + 0.5) / grid
+
+
+def _reduced(g):
+    """A picture larger than _MAX_SIDE reduced by a whole-number factor, each pixel the mean of a block (edge
+    pixels repeated to fill the last blocks); the block sums are exact, so the order of summing does not matter."""
+    factor = -(-max(g.shape) // _MAX_SIDE)
+    if factor == 1:
+        return g
+    h, w = -(-g.shape[0] // factor), -(-g.shape[1] // factor)
+    g = np.pad(g, ((0, h * factor - g.shape[0]), (0, w * factor - g.shape[1])), mode="edge")
+    return g.reshape(h, factor, w, factor).sum(axis=(1, 3)) / (factor * factor)
+
+
 def _deslant(g):
-    """The image sheared so that its ink's second moments show no slant (rows shift left or right)."""
+    """The image sheared so that its ink's second moments show no slant (rows shift left or right). The moments
+    are integer sums (ink on the 1/_INK_GRID grid, at most _MAX_SIDE pixels a side), exact in any order."""
     h, w = g.shape
-    total = g.sum()
+    q = g * _INK_GRID
     yy = np.arange(h, dtype=np.float64).reshape(-1, 1)
     xx = np.arange(w, dtype=np.float64).reshape(1, -1)
-    cy, cx = (g * yy).sum() / total, (g * xx).sum() / total
-    var_y = (g * (yy - cy) ** 2).sum() / total
+    total = q.sum()
+    cy, cx = (q * yy).sum() / total, (q * xx).sum() / total
+    var_y = (q * yy * yy).sum() / total - cy * cy
     if var_y <= 0:
         return g
-    slant = (g * (yy - cy) * (xx - cx)).sum() / total / var_y
+    slant = ((q * yy * xx).sum() / total - cy * cx) / var_y
     pad = int(np.ceil(abs(slant) * h)) + 1
     g = np.pad(g, ((0, 0), (pad, pad)))
     x = np.arange(g.shape[1], dtype=np.float64).reshape(1, -1) + slant * (yy - cy)
@@ -103,7 +127,7 @@ def _deslant(g):
     def column(i):  # g[row, i], 0 outside the image
         return np.where((i >= 0) & (i < g.shape[1]), g[rows, np.clip(i, 0, g.shape[1] - 1)], 0.0)
 
-    return column(x0) * (1 - frac) + column(x0 + 1) * frac
+    return _on_grid(column(x0) * (1 - frac) + column(x0 + 1) * frac, _INK_GRID)
 
 
 def _area_weights(n_src, scale, offset):
@@ -113,7 +137,7 @@ def _area_weights(n_src, scale, offset):
     lo = np.clip(edges[:-1], 0, n_src).reshape(-1, 1)
     hi = np.clip(edges[1:], 0, n_src).reshape(-1, 1)
     j = np.arange(n_src, dtype=np.float64).reshape(1, -1)
-    return np.clip(np.minimum(hi, j + 1) - np.maximum(lo, j), 0, None) * scale
+    return _on_grid(np.clip(np.minimum(hi, j + 1) - np.maximum(lo, j), 0, None) * scale, _WEIGHT_GRID)
 
 
 def _ink_pixels(ink_fraction):
@@ -124,6 +148,7 @@ def _ink_pixels(ink_fraction):
 def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
     """One image (h, w), float 0..1 -> (64,) block counts 0..16, the data set's representation. A dict passed as
     `stages` receives the intermediate images (for pictures of the pipeline)."""
+    g = _reduced(_on_grid(g, _INPUT_GRID))
     if ink == "auto":
         ink = "dark" if np.median(g) > (g.min() + g.max()) / 2 else "light"  # the background is the majority
     if ink == "dark":
@@ -132,7 +157,7 @@ def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
     span = g.max() - background
     if not span > 1 / 255:
         raise ValueError("no ink found: the image is blank or uniform")
-    g = np.clip((g - background) / span, 0.0, 1.0)
+    g = _on_grid(np.clip((g - background) / span, 0.0, 1.0), _INK_GRID)
     if stages is not None:
         stages["ink"] = g
     if deslant:
@@ -166,10 +191,44 @@ def _prepare_images(image, ink, deslant, smooth, ink_fraction):
     return out[0] if one else out
 
 
+def _check_pictures():
+    """Eight pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
+    on grey paper with a texture, for the self-test's check that this copy prepares pictures bit for bit as the
+    generating machine did."""
+    pictures = []
+    for k in range(8):
+        h, w = 20 + 9 * k, 16 + 7 * k
+        i = np.arange(h, dtype=np.int64).reshape(-1, 1)
+        j = np.arange(w, dtype=np.int64).reshape(1, -1)
+        u = (2 * j - w) * h * 4 + (k - 4) * (2 * i - h) * w
+        v = (2 * i - h) * w * 4
+        d = (u * u + v * v) // (h * w * 16)
+        ring = np.abs(d - h * w * (4 + k % 3) // 16) <= h * w // (6 + k)
+        pictures.append((200 + (i * 31 + j * 17 + k) % 23 - np.where(ring, 170, 0)).astype(np.uint8))
+    return pictures
+
+
+def _prepare_digest(deslant, smooth, ink_fraction):
+    """SHA-256 of the block counts (float64, little-endian) `prepare()` gives `_check_pictures()`. prepare's
+    arithmetic is exact, so every machine and the JavaScript twin get the same digest."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for picture in _check_pictures():
+        counts = _prepare_images(picture, "auto", deslant, smooth, ink_fraction)
+        digest.update(np.ascontiguousarray(counts, dtype="<f8").tobytes())
+    return digest.hexdigest()
+
+
 PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "box": _BOX,
     "ink_level": _INK_LEVEL,
     "level_clamp": _LEVEL_CLAMP,
+    "luma": _LUMA,
+    "input_grid": _INPUT_GRID,
+    "ink_grid": _INK_GRID,
+    "weight_grid": _WEIGHT_GRID,
+    "max_side": _MAX_SIDE,
     "ink_fraction": _INK_FRACTION,
     "deslant": _DESLANT,
     "smooth": _SMOOTH,

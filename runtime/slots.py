@@ -28,6 +28,7 @@ _SELF_TEST_LOGITS = np.zeros((1, 10), dtype=np.float32)
 _SELF_TEST_TOLERANCE = 1e-5
 _CHECK_ROWS = 256  # rows of `check_inputs()` whose float32 logits the generating machine hashed
 _CHECK_SHA256 = ""  # that digest
+_PREPARE_SHA256 = ""  # the digest of prepare()'s block counts of its check pictures
 
 # prepare()'s per-model constants (the training configuration's `PrepareConfig`)
 _INK_FRACTION = 0.3  # of the 32x32 box inked after binarising

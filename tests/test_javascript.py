@@ -66,7 +66,7 @@ def test_every_activation_matches_numpy(
         ("logits(new Array(64).fill(-1))", "RangeError", "standardised"),
         ("logits([...new Array(63).fill(1), '1'])", "TypeError", "pixel 63 is string"),
         ("prepare({data: new Uint8Array(784), width: 28, height: 28})", "RangeError", "no ink found"),
-        ("prepare({data: new Uint8Array(10), width: 28, height: 28})", "RangeError", "RGBA values"),
+        ("prepare({data: new Uint8Array(10), width: 28, height: 28})", "RangeError", "values per pixel"),
         ("prepare({data: new Uint8Array(49), width: 7, height: 7})", "RangeError", "at least 8x8"),
         ("prepare(42)", "TypeError", "expected a picture"),
     ],
@@ -80,6 +80,52 @@ def test_bad_input_gets_a_typed_error_that_says_what_was_expected(expression: st
     out = node(code, MODULE.parent).stdout.strip()
     assert out.startswith(f"{error}: "), out
     assert fragment in out
+
+
+def _pictures(digits: tuple) -> dict[str, np.ndarray]:
+    """One digit as people hand pictures over: gray, RGB with coloured ink, a canvas export with the ink only in the
+    alpha channel, white ink on a transparent canvas, half-transparent grey ink, float 0..1, 16-bit."""
+    ink = np.kron(digits[0][13].reshape(8, 8), np.ones((5, 5))) / 16  # 40x40, 0..1
+    rgba = np.zeros((*ink.shape, 4))
+    return {
+        "gray": (255 - 255 * ink).astype(np.uint8),
+        "rgb blue ink": np.stack([255 - 255 * ink, 255 - 255 * ink, 255 - 90 * ink], axis=-1).astype(np.uint8),
+        "alpha only": np.concatenate([rgba[..., :3], 255 * ink[..., None]], axis=-1).astype(np.uint8),
+        "white on transparent": np.concatenate([rgba[..., :3] + 255, 255 * ink[..., None]], axis=-1).astype(np.uint8),
+        "grey, half alpha": np.concatenate([rgba[..., :3] + 60, 128 * ink[..., None]], axis=-1).astype(np.uint8),
+        "gray + alpha": np.stack([255 - 255 * ink, 255 + 0 * ink], axis=-1).astype(np.uint8),
+        "float": 1 - ink,
+        "16-bit": (65535 - 65535 * ink).astype(np.uint16),
+        "large, reduced first": np.kron(255 - 255 * ink, np.ones((29, 27))).astype(np.uint8),  # 1160x1080
+    }
+
+
+def test_prepare_reads_every_kind_of_picture_as_python_does(shipped: object, digits: tuple, tmp_path: Path) -> None:
+    pictures = _pictures(digits)
+    payload = {
+        name: {"data": p.reshape(-1).tolist(), "width": p.shape[1], "height": p.shape[0], "float": p.dtype.kind == "f"}
+        for name, p in pictures.items()
+    }
+    (tmp_path / "pictures.json").write_text(json.dumps(payload))
+    code = (
+        f"import {{ prepare }} from {json.dumps(MODULE.as_uri())};\n"
+        'import { readFileSync } from "node:fs";\n'
+        f"const pictures = JSON.parse(readFileSync({json.dumps(str(tmp_path / 'pictures.json'))}, 'utf8'));\n"
+        "const out = {};\n"
+        "for (const [name, p] of Object.entries(pictures)) {\n"
+        "  const data = p.float ? Float64Array.from(p.data) : p.data;\n"
+        "  out[name] = Array.from(prepare({data, width: p.width, height: p.height}));\n"
+        "}\n"
+        "console.log(JSON.stringify(out));"
+    )
+    run = node(code, MODULE.parent)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    gray = shipped.prepare(pictures["gray"])
+    for name, picture in pictures.items():
+        assert result[name] == shipped.prepare(picture).tolist(), name
+        if name not in ("grey, half alpha", "large, reduced first"):  # the same pixels, however handed over
+            assert np.array_equal(shipped.prepare(picture), gray), name
 
 
 def test_predict_proba_and_metadata_agree_with_python(shipped: object, digits: tuple) -> None:

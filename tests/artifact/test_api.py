@@ -116,3 +116,10 @@ def test_self_test_catches_a_row_that_differs_alone_and_in_a_batch(shipped: Modu
     (problem,) = shipped.self_test()
     assert "alone than in a batch" in problem
     assert "by up to 0.001" in problem
+
+
+def test_self_test_catches_a_prepare_that_computes_other_counts(shipped: ModuleType, monkeypatch) -> None:
+    assert shipped._prepare_digest(True, False, 0.3) != shipped._prepare_digest(True, False, 0.31)
+    monkeypatch.setattr(shipped, "_PREPARE_SHA256", "f" * 64)
+    (problem,) = shipped.self_test()
+    assert "prepare() of its check pictures hashes to" in problem
