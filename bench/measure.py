@@ -233,6 +233,61 @@ def peak_rss(artifact_path: Path, onnx_path: Path) -> dict[str, float]:
         }
 
 
+def _cached_copy(artifact_path: Path, folder: Path) -> dict[str, str]:
+    """Copy the artifact into `folder` and import it once there (writing its bytecode cache, as a user's first
+    import does); returns the environment in which `python -m <name>` then runs from that cache, one thread."""
+    shutil.copyfile(artifact_path, folder / artifact_path.name)
+    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(folder)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-c", f"import {artifact_path.stem}"], env=env, cwd=folder, check=True)
+    return env
+
+
+def shell_calls(artifact_path: Path, picture: Path, runs: int) -> dict[str, dict[str, float]]:
+    """Wall-clock seconds of whole shell calls reading one picture, interleaved run by run so that drift hits all
+    alike: `python -m digits_infer` (served by the bytecode cache), `python digits_infer.py` (a script is
+    compiled from source on every call), beside `python -c "import numpy, PIL.Image"`. Median, min and max."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = _cached_copy(artifact_path, folder)
+        commands = {
+            'python -c "import numpy, PIL.Image"': [sys.executable, "-c", "import numpy, PIL.Image"],
+            "python -m digits_infer picture.png": [sys.executable, "-m", artifact_path.stem, str(picture)],
+            "python digits_infer.py picture.png": [sys.executable, artifact_path.name, str(picture)],
+        }
+        times: dict[str, list[float]] = {label: [] for label in commands}
+        for _ in range(runs):
+            for label, command in commands.items():
+                start = time.perf_counter()
+                subprocess.run(command, env=env, cwd=folder, check=True, capture_output=True)
+                times[label].append(time.perf_counter() - start)
+    return {k: {"median": statistics.median(v), "min": min(v), "max": max(v)} for k, v in times.items()}
+
+
+def hostile_memory(artifact_path: Path) -> dict[str, dict[str, Any]]:
+    """Peak resident memory (MiB), exit status and seconds of `python -m digits_infer FILE` on each input of
+    `bench.hostile.NAMED` (and /dev/zero on stdin), each in a fresh process."""
+    from bench.hostile import NAMED
+
+    peak = "import resource, subprocess, sys\nr = subprocess.run(sys.argv[1:], capture_output=True, stdin={stdin})\n"
+    peak += "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = _cached_copy(artifact_path, folder)
+        inputs = {label: (str(make(folder)), "None") for label, make in NAMED.items()}
+        inputs["/dev/zero on stdin"] = ("-", "open('/dev/zero', 'rb')")
+        for label, (name, stdin) in inputs.items():
+            start = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, "-c", peak.format(stdin=stdin), sys.executable, "-m", artifact_path.stem, name],
+                env=env, cwd=folder, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            code, mib = out.stdout.split()
+            results[label] = {"exit": int(code), "peak_mib": float(mib), "seconds": time.perf_counter() - start}
+    return results
+
+
 def build_times(checkpoint_path: Path, train: bool) -> dict[str, float]:
     """Seconds to generate the artifact from the checkpoint, and (optionally) to train the default model."""
     times = {}

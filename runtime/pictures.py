@@ -53,6 +53,8 @@ def read_picture(path):
                 return _decode(picture)
     except ValueError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValueError(f"is refused as a decompression bomb ({exc})") from None
     except MemoryError:
         raise ValueError("not enough memory to decode this picture") from None
     except Exception as exc:  # noqa: BLE001 - decoders raise many kinds of errors for a broken file; each is one line

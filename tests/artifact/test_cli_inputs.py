@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
 
+from bench import hostile
 from tests.artifact.test_cli import assert_one_line_error, run
 from tests.conftest import MODEL_ARTIFACT
 
@@ -66,23 +65,11 @@ def test_channels_first_colour_is_refused_with_a_hint(tmp_path: Path) -> None:
         assert_one_line_error(run(str(tmp_path / "chw.npy"), *extra), "channels first", "np.moveaxis(a, 0, -1)")
 
 
-def _png_header_only(path: Path, width: int, height: int) -> None:
-    """A tiny PNG whose header claims a huge picture: a decompression bomb's calling card."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
-    )
-
-
 @pytest.mark.parametrize(
     ("width", "height", "message"), [(100_000, 100_000, "decompression bomb"), (9000, 9000, "81 Mpx")]
 )
 def test_bombs_and_huge_pictures_exit_2_with_one_line(tmp_path: Path, width: int, height: int, message: str) -> None:
-    _png_header_only(tmp_path / "bomb.png", width, height)
+    hostile.png_header_only(tmp_path / "bomb.png", width, height)
     assert (tmp_path / "bomb.png").stat().st_size < 100
     assert_one_line_error(run(str(tmp_path / "bomb.png")), message)
 
@@ -151,10 +138,32 @@ def test_an_empty_table_gives_no_lines_even_as_json(tmp_path: Path) -> None:
 
 
 def test_a_npy_header_claiming_a_billion_rows_is_refused_at_once(tmp_path: Path) -> None:
-    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000, 64), }"
-    header += " " * (117 - len(header)) + "\n"
-    (tmp_path / "claim.npy").write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
-    assert_one_line_error(run(str(tmp_path / "claim.npy")), "(1000000000, 64)", "truncated or corrupt")
+    assert_one_line_error(run(str(hostile.npy_header_claiming(tmp_path / "claim.npy"))), "(1000000000, 64)", "corrupt")
+
+
+@pytest.mark.parametrize(("make", "name"), [(hostile.tiff_header_only, "b.tif"), (hostile.gif_header_only, "b.gif")])
+def test_tiff_and_gif_bombs_are_refused(tmp_path: Path, make: object, name: str) -> None:
+    assert_one_line_error(run(str(make(tmp_path / name))), "decompression bomb")
+
+
+def test_a_table_too_large_is_refused_before_reading_it(tmp_path: Path) -> None:
+    assert_one_line_error(run(str(hostile.sparse_file(tmp_path / "huge.csv"))), "larger than 256 MiB", "np.save")
+
+
+def test_a_multi_page_picture_is_refused_not_read_as_its_first_page(tmp_path: Path) -> None:
+    pages = [Image.new("L", (40, 40), 255), Image.new("L", (40, 40), 0)]
+    pages[0].save(tmp_path / "pages.tif", save_all=True, append_images=pages[1:])
+    assert_one_line_error(run(str(tmp_path / "pages.tif")), "has 2 pages or frames")
+
+
+def test_exif_orientation_is_applied(shipped: ModuleType, digits: tuple, tmp_path: Path) -> None:
+    upright = (255 - np.kron(digits[0][7].reshape(8, 8), np.ones((6, 6))) * 15).astype(np.uint8)
+    sideways = Image.fromarray(np.ascontiguousarray(np.rot90(upright, -1)))  # stored turned, as a phone stores it
+    exif = sideways.getexif()
+    exif[0x0112] = 8  # "rotate 90 degrees counter-clockwise to view"
+    sideways.save(tmp_path / "phone.png", exif=exif)
+    assert np.array_equal(shipped.read_picture(tmp_path / "phone.png"), upright)
+    assert labels(run(str(tmp_path / "phone.png"))) == [str(shipped.predict(shipped.prepare(upright)))]
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
