@@ -29,6 +29,7 @@ _MAX_TEXT_BYTES = 256 * 2**20  # text tables up to 256 MiB are read (larger: sav
 _MAX_LINE_BYTES = 2**20  # one line of a text table
 _MAX_ARRAY_BYTES = 256 * 2**20  # a .npy read whole (a picture, or a Fortran-ordered table)
 _CHUNK_ROWS_READ = 4096  # table rows read, checked and scored at a time: memory stays bounded for any length
+_HELD_IN_MEMORY = 8 * 2**20  # characters of output held in memory; more wait in a temporary file
 _BINARY = "is not a text table (binary data); pictures need a file name ending in .png, .jpg, ..."
 
 
@@ -341,7 +342,8 @@ def _batches(name, args):
 
 def _lines(name, args, out):
     """Score every row of one input and write one line per row to `out`; returns how many."""
-    import json
+    if args.json:
+        import json
 
     prefix = f"{name}: " if len(args.files) > 1 else ""
     done = 0
@@ -362,15 +364,43 @@ def _lines(name, args, out):
     return done
 
 
+class _HeldOutput:
+    """Output lines held back until every input was read (so a failing input leaves stdout empty): in memory, and
+    in a temporary file once they pass _HELD_IN_MEMORY characters."""
+
+    def __init__(self):
+        self.parts, self.size, self.file = [], 0, None
+
+    def write(self, text):
+        if self.file is not None:
+            self.file.write(text)
+            return
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size > _HELD_IN_MEMORY:
+            import tempfile
+
+            self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed in release()
+            self.file.write("".join(self.parts))
+            self.parts = []
+
+    def release(self):
+        """Everything held, to stdout."""
+        _write(self.file if self.file is not None else "".join(self.parts))
+        if self.file is not None:
+            self.file.close()
+
+
 def _write(text_or_file):
     """Copy to stdout; a reader that left (`| head`) is not an error, and no traceback follows."""
     import os
-    import shutil
 
     try:
         if isinstance(text_or_file, str):
             sys.stdout.write(text_or_file)
         else:
+            import shutil
+
             text_or_file.seek(0)
             shutil.copyfileobj(text_or_file, sys.stdout)
         sys.stdout.flush()
@@ -414,14 +444,13 @@ def _parser():
 
 
 def _main(argv=None):
-    import json
-    import tempfile
-
     parser = _parser()
     args = parser.parse_args(argv)
     if (args.info or args.self_test) and args.files:
         parser.error(f"{'--info' if args.info else '--self-test'} takes no input file (got {args.files[0]})")
     if args.info:
+        import json
+
         _write(json.dumps(METADATA, indent=2) + "\n")
         return 0
     if args.self_test:
@@ -440,13 +469,13 @@ def _main(argv=None):
         parser.error("expected an input FILE (or - for stdin), --info or --self-test")
     if args.files.count("-") > 1:
         parser.error("stdin (-) can be read once")
-    with tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+", encoding="utf-8", newline="\n") as out:
-        for name in args.files:
-            try:
-                _lines(name, args, out)
-            except (OSError, ValueError, TypeError, MemoryError) as exc:
-                parser.exit(2, f"{parser.prog}: error: {name}: {_message(exc)}\n")
-        _write(out)
+    out = _HeldOutput()
+    for name in args.files:
+        try:
+            _lines(name, args, out)
+        except (OSError, ValueError, TypeError, MemoryError) as exc:
+            parser.exit(2, f"{parser.prog}: error: {name}: {_message(exc)}\n")
+    out.release()
     return 0
 
 

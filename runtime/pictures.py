@@ -75,7 +75,8 @@ def _decode(picture):
             f"is {width}x{height} pixels ({width * height / 1e6:.0f} Mpx); pictures up to "
             f"{_MAX_PICTURE_PIXELS / 1e6:.0f} Mpx are read: scale it down first"
         )
-    orientation = picture.getexif().get(0x0112)
+    has_exif = "exif" in picture.info or hasattr(picture, "tag_v2")  # getexif() alone costs an import of 3 ms
+    orientation = picture.getexif().get(0x0112) if has_exif else None
     mode = _KEEP_MODES.get(picture.mode) or ("I" if picture.mode.startswith("I;16") else None)
     if mode is None:
         transparent = picture.mode == "P" and "transparency" in picture.info
