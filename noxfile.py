@@ -153,6 +153,13 @@ if any("portability" in arg for arg in sys.argv[1:]):
 
 
 @nox.session(python=PYTHON, default=False)
+def realinput(session: nox.Session) -> None:
+    """The real-input benchmark: pens, fonts, paper, light, clutter, canvas exports, phone photos; docs/realinput."""
+    install(session, "run")
+    session.run("python", "-m", "report.realinput", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Benchmark the artifact against ONNX Runtime, torch and float64/float32 floors, one thread; writes docs/bench."""
     install(session, "bench")

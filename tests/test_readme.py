@@ -57,6 +57,7 @@ def test_readme_quotes_the_session_outputs() -> None:
         "docs/study/summary.md",
         "docs/bench/bench.md",
         "docs/portability/kernels.md",
+        "docs/realinput/realinput.md",
     }
 
 
@@ -65,7 +66,7 @@ def test_each_quoted_table_equals_the_file_the_session_wrote(path: str, quoted: 
     assert quoted == (ROOT / path).read_text(encoding="utf-8"), f"README is stale: paste {path} again"
 
 
-@pytest.mark.parametrize("path", ["docs/bench/bench.md", "docs/portability/kernels.md"])
+@pytest.mark.parametrize("path", ["docs/bench/bench.md", "docs/portability/kernels.md", "docs/realinput/realinput.md"])
 def test_tables_of_one_model_say_which_weights_they_describe(path: str) -> None:
     described = DESCRIBES.match((ROOT / path).read_text(encoding="utf-8"))
     assert described, f"{path} must start with the weights it describes"

@@ -15,3 +15,4 @@ SEED_RUNS = Path(".cache/seeds")  # per-training-seed checkpoints and artifacts 
 REPORT = Path("reports")  # the offline report page and all its figures (not committed)
 DOCS = Path("docs")  # the images the README shows
 BENCH = Path("docs/bench")  # the benchmark's tables
+REALINPUT = Path("docs/realinput")  # the real-input benchmark's table and failure sheet
