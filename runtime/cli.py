@@ -270,12 +270,12 @@ def _npy_table(name, drop, picture_ink):
             return
         if drop and len(shape) == 2:
             table = _npy_array(f, shape, fortran_order, dtype, "tables with --drop-column")
-            keep = _drop(list(range(shape[1])), drop, f"shape {shape}")
-            yield _image_rows(table[:, keep], name)
+            table = table[:, _drop(list(range(shape[1])), drop, f"shape {shape}")]
+            yield table.reshape(_image_count(table.shape), 64)
             return
-        rows = _image_rows(np.empty(shape, dtype=dtype), name, check_only=True)
+        rows = _image_count(shape)
         if fortran_order and len(shape) > 1:
-            yield _image_rows(_npy_array(f, shape, True, dtype, "Fortran-ordered tables"), name)
+            yield _npy_array(f, shape, True, dtype, "Fortran-ordered tables").reshape(rows, 64)
             return
         for start in range(0, rows, _CHUNK_ROWS_READ):
             n = min(_CHUNK_ROWS_READ, rows - start)
@@ -284,17 +284,14 @@ def _npy_table(name, drop, picture_ink):
             yield np.empty((0, 64), dtype=dtype)
 
 
-def _image_rows(a, name, check_only=False):
-    """(n, 64) images from an array shaped (64,), (8, 8), (n, 64) or (n, 8, 8) — or their count with
-    `check_only` — else the error saying what the shape looks like and what to pass instead."""
-    shape = a.shape
+def _image_count(shape):
+    """How many images an array shaped (64,), (8, 8), (n, 64) or (n, 8, 8) holds; any other shape is the error
+    saying what it looks like and what to pass instead."""
     if shape in ((64,), (8, 8)):
-        rows = 1
-    elif (len(shape) == 2 and shape[1] == 64) or (len(shape) == 3 and shape[1:] == (8, 8)):
-        rows = shape[0]
-    else:
-        raise _InputError(_npy_shape_message(shape))
-    return rows if check_only else a.reshape(rows, 64)
+        return 1
+    if (len(shape) == 2 and shape[1] == 64) or (len(shape) == 3 and shape[1:] == (8, 8)):
+        return shape[0]
+    raise _InputError(_npy_shape_message(shape))
 
 
 def _npy_shape_message(shape):
