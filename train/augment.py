@@ -5,9 +5,11 @@ Every random draw comes from the generator passed in, so a seeded run is reprodu
 
 - the classic one distorts the 8x8 counts directly (rotation, zoom, shear, shift, optional elastic/thickness/noise);
 - "other writers" (a share of each batch) re-draws the digit as a 32x32 grayscale bitmap, distorts it there
-  (slant, rotation, zoom, a wobbly elastic field, thinner or bolder strokes), and then takes it through exactly the
-  steps of the artifact's `prepare()`: shear upright, crop to the ink, fill the box, blur, binarise to the data
-  set's ink share, count per 4x4 block. So the model learns from what `prepare()` makes of unfamiliar handwriting.
+  (slant, rotation, zoom, a wobbly elastic field, thinner or bolder strokes), and then takes it through the steps
+  of the artifact's `prepare()` re-implemented in torch: shear upright, crop to the ink, fill the box, blur,
+  binarise to the data set's ink share, count per 4x4 block. So the model learns from roughly what `prepare()`
+  makes of unfamiliar handwriting. Roughly: torch resamples bilinearly where `prepare()` averages areas exactly, so
+  the counts differ a little; `tests/test_representation.py` measures by how much and bounds it.
 """
 
 from __future__ import annotations
@@ -129,7 +131,13 @@ def imitate_writers(
     pixels: torch.Tensor, cfg: WritersConfig, prepare: PrepareConfig, generator: torch.Generator
 ) -> torch.Tensor:
     """Counts (n, 64) re-drawn as 32x32 grayscale, distorted like another writer's hand, and taken through the
-    artifact's `prepare()` steps back to counts (n, 64)."""
+    artifact's `prepare()` steps (in torch) back to counts (n, 64)."""
+    return _prepare_steps(redraw_as_writers(pixels, cfg, generator), prepare)
+
+
+def redraw_as_writers(pixels: torch.Tensor, cfg: WritersConfig, generator: torch.Generator) -> torch.Tensor:
+    """Counts (n, 64) re-drawn as 32x32 grayscale boxes (n, 1, 32, 32), light ink on black, distorted like another
+    writer's hand."""
     n = len(pixels)
     box = F.interpolate((pixels / PIXEL_MAX).view(n, 1, 8, 8), size=(BOX, BOX), mode="bilinear", align_corners=False)
     angle = _uniform(n, math.radians(cfg.rotate_deg), generator)
@@ -146,7 +154,7 @@ def imitate_writers(
     box = F.grid_sample(box, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     if cfg.thickness > 0:
         box = _thickness(box, _uniform(n, cfg.thickness, generator))
-    return _prepare_steps(box, prepare)
+    return box
 
 
 def _prepare_steps(box: torch.Tensor, prepare: PrepareConfig) -> torch.Tensor:

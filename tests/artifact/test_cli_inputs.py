@@ -74,11 +74,15 @@ def test_bombs_and_huge_pictures_exit_2_with_one_line(tmp_path: Path, width: int
     assert_one_line_error(run(str(tmp_path / "bomb.png")), message)
 
 
-def test_big_phone_photos_are_decoded_reduced(tmp_path: Path) -> None:
+def test_big_phone_photos_are_decoded_reduced(shipped: ModuleType, tmp_path: Path) -> None:
     photo = Image.new("L", (6000, 4000), 230)
-    photo.paste(20, (2900, 800, 3100, 3200))  # a bar "1", 200 px wide
+    photo.paste(20, (2900, 800, 3100, 3200))  # a bar, 200 px wide
     photo.save(tmp_path / "photo.jpg", quality=85)
-    assert labels(run(str(tmp_path / "photo.jpg"))) == ["1"]
+    picture = shipped.read_picture(tmp_path / "photo.jpg")
+    assert max(picture.shape) <= 1024  # decoded at 1/8 (JPEG draft), not 24 Mpx
+    bar = np.flatnonzero((picture < 128).any(axis=0))
+    assert 0.45 < bar.mean() / picture.shape[1] < 0.55  # the bar where it was, upright
+    assert labels(run(str(tmp_path / "photo.jpg"))) == [str(shipped.predict(shipped.prepare(picture)))]
 
 
 @pytest.mark.skipif(shutil.which("head") is None, reason="needs a shell with head")
