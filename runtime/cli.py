@@ -25,6 +25,8 @@ from runtime.slots import (
 
 # ------------------------------------------------------------------------------------ begin artifact code
 
+# ---------------------------------------------------------------------------------------------- command line
+
 _MAX_TEXT_BYTES = 256 * 2**20  # text tables up to 256 MiB are read (larger: save them with np.save)
 _MAX_LINE_BYTES = 2**20  # one line of a text table
 _MAX_ARRAY_BYTES = 256 * 2**20  # a .npy read whole (a picture, or a Fortran-ordered table)

@@ -8,6 +8,8 @@ import numpy as np
 
 # ------------------------------------------------------------------------------------ begin artifact code
 
+# ---------------------------------------------------------------------------------------------- picture files
+
 _PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pbm", ".pgm", ".ppm", ".pnm")
 _MAX_PICTURE_PIXELS = 50_000_000  # decoded pixels (a JPEG's after reduced decoding); more is refused, not guessed
 _WORK_SIDE = 1024  # larger pictures are reduced by whole-number block averages until their longer side fits

@@ -55,6 +55,8 @@ _CLASS_LIST = CLASSES.tolist()
 CHUNK_ROWS = 1024  # rows per pass: bounds temporary memory for any batch size (speed is flat from 512 up)
 _SHAPES = "one image shaped (64,) or (8, 8), or a batch shaped (n, 64) or (n, 8, 8)"
 
+# ---------------------------------------------------------------------------------------------- forward pass
+
 
 def _relu(h):
     np.maximum(h, 0.0, out=h)

@@ -14,6 +14,8 @@ from runtime.slots import _DESLANT, _INK_FRACTION, _SMOOTH
 
 # ------------------------------------------------------------------------------------ begin artifact code
 
+# ---------------------------------------------------------------------------------------------- prepare
+
 _BOX = 32  # side of the normalised bitmap; its 4x4 blocks give the 8x8 counts
 _INK_LEVEL = 0.5  # after contrast stretching: what counts as ink when cropping
 _LEVEL_CLAMP = (0.05, 0.95)  # the binarisation level stays inside these, whatever the ink share asks
