@@ -54,6 +54,16 @@ def big_png(path: Path, side: int = 9000) -> Path:
     return path
 
 
+def a4_scan(path: Path) -> Path:
+    """An A4 page scanned at 300 dpi (2480 x 3508, 8.7 Mpx, grayscale PNG) with a digit written on it."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (2480, 3508), 242)
+    ImageDraw.Draw(page).ellipse((900, 1200, 1500, 2200), outline=30, width=40)
+    page.save(path)
+    return path
+
+
 def phone_jpeg(path: Path, width: int = 8660, height: int = 5774) -> Path:
     """A 50 Mpx JPEG like a phone's: grey paper, a dark bar "1" in the middle."""
     from PIL import Image
@@ -89,6 +99,7 @@ def csv_rows(path: Path, rows: int = 250_000) -> Path:
 
 NAMED: dict[str, Callable[[Path], Path]] = {
     "a 9000x9000 PNG (81 Mpx, refused)": lambda folder: big_png(folder / "big.png"),
+    "an A4 scan at 300 dpi (8.7 Mpx PNG)": lambda folder: a4_scan(folder / "a4.png"),
     "a 50 Mpx phone JPEG (decoded reduced)": lambda folder: phone_jpeg(folder / "phone.jpg"),
     "a PNG bomb (100,000² in 80 bytes)": lambda folder: png_header_only(folder / "bomb.png", 100_000, 100_000),
     "a TIFF bomb (100,000²)": lambda folder: tiff_header_only(folder / "bomb.tif"),

@@ -66,7 +66,8 @@ def test_channels_first_colour_is_refused_with_a_hint(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("width", "height", "message"), [(100_000, 100_000, "decompression bomb"), (9000, 9000, "81 Mpx")]
+    ("width", "height", "message"),
+    [(100_000, 100_000, "decompression bomb"), (20_000, 20_000, "decompression bomb"), (9000, 9000, "81 Mpx")],
 )
 def test_bombs_and_huge_pictures_exit_2_with_one_line(tmp_path: Path, width: int, height: int, message: str) -> None:
     hostile.png_header_only(tmp_path / "bomb.png", width, height)
