@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 3c199aaa489442d1bd60be4e0d956a543c14b48537f95e7a1f01061de4bb8bc5
-# runtime sha256: d2e21855d33fff75996f99bda82f51b9151acb3bdf13c66f3c8c18a6f3a8219e
+# runtime sha256: 5069350a96e22ff83ce4908292a41bfeaa19098d46dd1ea73b949e8304703b32
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -14460,6 +14460,10 @@ _MAX_ARRAY_BYTES = 256 * 2**20  # a .npy read whole (a picture, or a Fortran-ord
 _CHUNK_ROWS_READ = 4096  # table rows read, checked and scored at a time: memory stays bounded for any length
 _HELD_IN_MEMORY = 8 * 2**20  # characters of output held in memory; more wait in a temporary file
 _BINARY = "is not a text table (binary data); pictures need a file name ending in .png, .jpg, ..."
+_TOO_LARGE = (
+    f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; save larger ones with "
+    "np.save and pass the .npy"
+)
 
 
 class _InputError(ValueError):
@@ -14468,12 +14472,10 @@ class _InputError(ValueError):
 
 def _shape_hint(columns):
     """Why a table with `columns` values per row is not one image per row, and what to do instead."""
-    if columns in (63, 65):
-        return (
-            " (a label or index column? --drop-column 0 drops the first, --drop-column -1 the last)"
-            if columns == 65
-            else " (a value missing in every row?)"
-        )
+    if columns == 65:
+        return " (a label or index column? --drop-column 0 drops the first, --drop-column -1 the last)"
+    if columns == 63:
+        return " (a value missing in every row?)"
     side = round(columns**0.5)
     if side >= 9 and side * side == columns:
         return (
@@ -14495,26 +14497,21 @@ def _table_error(what, columns):
 def _text_lines(name):
     """(line number, text) of a text table, from a file or stdin ("-"); refuses binary data, over-long lines and
     tables over _MAX_TEXT_BYTES, reading no more than that."""
+    import itertools
     import os
 
     stream = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
     try:
         if stream is not sys.stdin.buffer and os.fstat(stream.fileno()).st_size > _MAX_TEXT_BYTES:
-            raise _InputError(
-                f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; "
-                "save larger ones with np.save and pass the .npy"
-            )
+            raise _InputError(_TOO_LARGE)
         total = 0
-        for number in range(1, 1 << 62):
+        for number in itertools.count(1):
             raw = stream.readline(_MAX_LINE_BYTES + 1)
             if not raw:
                 return
             total += len(raw)
-            if total > _MAX_TEXT_BYTES:
-                raise _InputError(
-                    f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; "
-                    "save larger ones with np.save and pass the .npy"
-                )
+            if total > _MAX_TEXT_BYTES:  # stdin: counted as it is read
+                raise _InputError(_TOO_LARGE)
             if b"\0" in raw:
                 raise _InputError(_BINARY)
             if len(raw) > _MAX_LINE_BYTES:

@@ -33,6 +33,10 @@ _MAX_ARRAY_BYTES = 256 * 2**20  # a .npy read whole (a picture, or a Fortran-ord
 _CHUNK_ROWS_READ = 4096  # table rows read, checked and scored at a time: memory stays bounded for any length
 _HELD_IN_MEMORY = 8 * 2**20  # characters of output held in memory; more wait in a temporary file
 _BINARY = "is not a text table (binary data); pictures need a file name ending in .png, .jpg, ..."
+_TOO_LARGE = (
+    f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; save larger ones with "
+    "np.save and pass the .npy"
+)
 
 
 class _InputError(ValueError):
@@ -41,12 +45,10 @@ class _InputError(ValueError):
 
 def _shape_hint(columns):
     """Why a table with `columns` values per row is not one image per row, and what to do instead."""
-    if columns in (63, 65):
-        return (
-            " (a label or index column? --drop-column 0 drops the first, --drop-column -1 the last)"
-            if columns == 65
-            else " (a value missing in every row?)"
-        )
+    if columns == 65:
+        return " (a label or index column? --drop-column 0 drops the first, --drop-column -1 the last)"
+    if columns == 63:
+        return " (a value missing in every row?)"
     side = round(columns**0.5)
     if side >= 9 and side * side == columns:
         return (
@@ -68,26 +70,21 @@ def _table_error(what, columns):
 def _text_lines(name):
     """(line number, text) of a text table, from a file or stdin ("-"); refuses binary data, over-long lines and
     tables over _MAX_TEXT_BYTES, reading no more than that."""
+    import itertools
     import os
 
     stream = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
     try:
         if stream is not sys.stdin.buffer and os.fstat(stream.fileno()).st_size > _MAX_TEXT_BYTES:
-            raise _InputError(
-                f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; "
-                "save larger ones with np.save and pass the .npy"
-            )
+            raise _InputError(_TOO_LARGE)
         total = 0
-        for number in range(1, 1 << 62):
+        for number in itertools.count(1):
             raw = stream.readline(_MAX_LINE_BYTES + 1)
             if not raw:
                 return
             total += len(raw)
-            if total > _MAX_TEXT_BYTES:
-                raise _InputError(
-                    f"is larger than {_MAX_TEXT_BYTES >> 20} MiB: text tables up to that size are read; "
-                    "save larger ones with np.save and pass the .npy"
-                )
+            if total > _MAX_TEXT_BYTES:  # stdin: counted as it is read
+                raise _InputError(_TOO_LARGE)
             if b"\0" in raw:
                 raise _InputError(_BINARY)
             if len(raw) > _MAX_LINE_BYTES:
