@@ -74,11 +74,15 @@ def phone_jpeg(path: Path, width: int = 8660, height: int = 5774) -> Path:
     return path
 
 
+def npy_bytes(header: str, body: bytes) -> bytes:
+    """A .npy file (format 1.0) with any header text, padded as np.save pads it, then `body` as its data."""
+    header += " " * (-(len(header) + 11) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + body
+
+
 def npy_header_claiming(path: Path, shape: tuple[int, ...] = (10**9, 64)) -> Path:
     """A .npy whose header claims `shape` of float64 but that holds 16 bytes of data."""
-    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}"
-    header += " " * (-(len(header) + 11) % 64) + "\n"
-    path.write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + b"\x00" * 16)
+    path.write_bytes(npy_bytes(f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}", b"\x00" * 16))
     return path
 
 

@@ -2,7 +2,7 @@
 // Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 // weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 // template sha256: d5364f1e5e5e5d813539519662002b2fe0e47630aa473fcbbf26c70f27716466
-// runtime sha256: 5069350a96e22ff83ce4908292a41bfeaa19098d46dd1ea73b949e8304703b32
+// runtime sha256: cdc95ba9c0d443478d0b58175b0421bbbfdbaf240e5b44e0d405cc18826ad9dc
 // model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 // accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 // train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}

@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 3c199aaa489442d1bd60be4e0d956a543c14b48537f95e7a1f01061de4bb8bc5
-# runtime sha256: 5069350a96e22ff83ce4908292a41bfeaa19098d46dd1ea73b949e8304703b32
+# runtime sha256: cdc95ba9c0d443478d0b58175b0421bbbfdbaf240e5b44e0d405cc18826ad9dc
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -14361,7 +14361,6 @@ def prepare_stages(image, *, ink="auto"):
 
 _PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pbm", ".pgm", ".ppm", ".pnm")
 _MAX_PICTURE_PIXELS = 50_000_000  # decoded pixels (a JPEG's after reduced decoding); more is refused, not guessed
-_WORK_SIDE = 1024  # larger pictures are reduced by whole-number block averages until their longer side fits
 _STRIP_BLOCKS = 64  # rows of blocks converted and reduced at a time: the decoded picture is never copied whole
 _KEEP_MODES = {
     "L": "L",
@@ -14385,7 +14384,7 @@ def read_picture(path):
     (h, w, 2) with transparency, RGB (h, w, 3) or RGBA (h, w, 4), upright by its EXIF orientation.
 
     Needs Pillow. Pictures over _MAX_PICTURE_PIXELS (50 Mpx) decoded are refused (a JPEG is decoded reduced
-    first, so phone photos of any size read); larger than _WORK_SIDE (1024 px), they are reduced by a whole-number
+    first, so phone photos of any size read); larger than prepare()'s _MAX_SIDE (1024 px), they are reduced by a whole-number
     factor, each pixel the average of a block, so a thin pen stays (as a fainter line) and memory stays bounded.
     A file with several pages or frames is refused: save the one you mean as its own file. Raises ValueError with
     the reason for anything it cannot read."""
@@ -14418,8 +14417,8 @@ def _decode(picture):
     if frames > 1:
         raise ValueError(f"has {frames} pages or frames; expected one picture: save the one you mean as its own file")
     width, height = picture.size
-    if picture.format == "JPEG" and max(width, height) > _WORK_SIDE:  # decode at 1/2, 1/4 or 1/8 size
-        scale = _WORK_SIDE / max(width, height)
+    if picture.format == "JPEG" and max(width, height) > _MAX_SIDE:  # decode at 1/2, 1/4 or 1/8 size
+        scale = _MAX_SIDE / max(width, height)
         picture.draft(picture.mode, (max(1, int(width * scale)), max(1, int(height * scale))))
     if picture.size[0] * picture.size[1] > _MAX_PICTURE_PIXELS:
         raise ValueError(
@@ -14432,7 +14431,7 @@ def _decode(picture):
     if mode is None:
         transparent = picture.mode == "P" and "transparency" in picture.info
         mode = "RGBA" if transparent else "RGB"
-    factor = -(-max(picture.size) // _WORK_SIDE)
+    factor = -(-max(picture.size) // _MAX_SIDE)  # prepare()'s own reduction, done here in strips
     strips = []
     for top in range(0, picture.size[1], factor * _STRIP_BLOCKS):
         strip = picture.crop((0, top, picture.size[0], min(picture.size[1], top + factor * _STRIP_BLOCKS)))

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from runtime.prepare import _MAX_SIDE
+
 # ------------------------------------------------------------------------------------ begin artifact code
 
 # ---------------------------------------------------------------------------------------------- picture files
 
 _PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pbm", ".pgm", ".ppm", ".pnm")
 _MAX_PICTURE_PIXELS = 50_000_000  # decoded pixels (a JPEG's after reduced decoding); more is refused, not guessed
-_WORK_SIDE = 1024  # larger pictures are reduced by whole-number block averages until their longer side fits
 _STRIP_BLOCKS = 64  # rows of blocks converted and reduced at a time: the decoded picture is never copied whole
 _KEEP_MODES = {
     "L": "L",
@@ -36,7 +37,7 @@ def read_picture(path):
     (h, w, 2) with transparency, RGB (h, w, 3) or RGBA (h, w, 4), upright by its EXIF orientation.
 
     Needs Pillow. Pictures over _MAX_PICTURE_PIXELS (50 Mpx) decoded are refused (a JPEG is decoded reduced
-    first, so phone photos of any size read); larger than _WORK_SIDE (1024 px), they are reduced by a whole-number
+    first, so phone photos of any size read); larger than prepare()'s _MAX_SIDE (1024 px), they are reduced by a whole-number
     factor, each pixel the average of a block, so a thin pen stays (as a fainter line) and memory stays bounded.
     A file with several pages or frames is refused: save the one you mean as its own file. Raises ValueError with
     the reason for anything it cannot read."""
@@ -69,8 +70,8 @@ def _decode(picture):
     if frames > 1:
         raise ValueError(f"has {frames} pages or frames; expected one picture: save the one you mean as its own file")
     width, height = picture.size
-    if picture.format == "JPEG" and max(width, height) > _WORK_SIDE:  # decode at 1/2, 1/4 or 1/8 size
-        scale = _WORK_SIDE / max(width, height)
+    if picture.format == "JPEG" and max(width, height) > _MAX_SIDE:  # decode at 1/2, 1/4 or 1/8 size
+        scale = _MAX_SIDE / max(width, height)
         picture.draft(picture.mode, (max(1, int(width * scale)), max(1, int(height * scale))))
     if picture.size[0] * picture.size[1] > _MAX_PICTURE_PIXELS:
         raise ValueError(
@@ -83,7 +84,7 @@ def _decode(picture):
     if mode is None:
         transparent = picture.mode == "P" and "transparency" in picture.info
         mode = "RGBA" if transparent else "RGB"
-    factor = -(-max(picture.size) // _WORK_SIDE)
+    factor = -(-max(picture.size) // _MAX_SIDE)  # prepare()'s own reduction, done here in strips
     strips = []
     for top in range(0, picture.size[1], factor * _STRIP_BLOCKS):
         strip = picture.crop((0, top, picture.size[0], min(picture.size[1], top + factor * _STRIP_BLOCKS)))

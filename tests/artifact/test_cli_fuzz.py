@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import struct
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +15,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from bench.hostile import npy_bytes
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -124,9 +125,7 @@ def test_random_npy_headers(
     shipped: ModuleType, descr: object, fortran: bool, shape: object, body: bytes, picture: bool
 ) -> None:
     header = f"{{'descr': {descr!r}, 'fortran_order': {fortran}, 'shape': {shape!r}, }}"
-    header += " " * (-(len(header) + 11) % 64) + "\n"
-    data = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + body
-    path = write(data, ".npy")
+    path = write(npy_bytes(header, body), ".npy")
     try:
         assert_all_or_one_error(cli(shipped, [path, *(["--picture"] if picture else [])]))
     finally:
