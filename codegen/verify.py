@@ -120,7 +120,7 @@ class JsParity:
         return (
             f"JavaScript (Node.js) = NumPy artifact: float32 logits bit-identical on {self.n_identical:,}/"
             f"{self.n_inputs:,} inputs; prepare() identical on {self.n_prepare_identical:,}/{self.n_pictures:,} "
-            "pictures (its check pictures and MNIST)"
+            "pictures (its check pictures, MNIST and pictures as people make them)"
         )
 
 
@@ -128,6 +128,18 @@ def parity_inputs(artifact: ModuleType) -> np.ndarray:
     """All 1,797 digits, then the artifact's check inputs: 5,000 integer and 5,000 fractional 0..16 rows."""
     x, _ = load_all()
     return np.concatenate([x.astype(np.float64), artifact.check_inputs(5000, 5000)])
+
+
+def writing_pictures() -> list[np.ndarray]:
+    """Pictures as people make them (`train.writing`: every condition that gives a pixel array, for three digits;
+    a printed "1" and "8" where the fonts are installed), for proving that both targets prepare them alike: they
+    take the paper, clutter and thin-pen steps that the check pictures and MNIST barely touch."""
+    from train import writing
+
+    rng = np.random.default_rng(20261127)
+    pictures = [make(digit, rng) for make in writing.CONDITIONS.values() for digit in (1, 4, 7)]
+    pictures += [writing.printed(d, font, 96, rng) for font in writing.fonts_available()[:2] for d in (1, 8)]
+    return [p for p in pictures if isinstance(p, np.ndarray)]
 
 
 def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
@@ -139,7 +151,7 @@ def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
         raise VerificationError("Node.js is needed to check the JavaScript artifact: install node (18 or newer)")
     python = load_artifact(artifact_path, "digits_infer_for_js_parity")
     images = parity_inputs(python)
-    pictures = [*runtime.prepare._check_pictures(), *load_mnist().pictures[:n_pictures]]
+    pictures = [*runtime.prepare._check_pictures(), *load_mnist().pictures[:n_pictures], *writing_pictures()]
     with tempfile.TemporaryDirectory() as tmp:
         request, answer = Path(tmp, "in.json"), Path(tmp, "out.json")
         request.write_text(

@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 3c199aaa489442d1bd60be4e0d956a543c14b48537f95e7a1f01061de4bb8bc5
-# runtime sha256: cdc95ba9c0d443478d0b58175b0421bbbfdbaf240e5b44e0d405cc18826ad9dc
+# runtime sha256: bbf8752445d2ea7e18ba370d6edb584b944db0e3698e5470638100b16d17baa9
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -99,7 +99,7 @@ METADATA = {
         'out_of_fold_ece_redrawn_before': 0.1030407983597333,
         'out_of_fold_ece_redrawn_after': 0.01025649790640343,
     },
-    'check_prepare_sha256': '0bdbacbb9a9f0eb3622250f9a6f697a867356c1edbccd6f6002f484d54eddf1a',
+    'check_prepare_sha256': 'c0db39a2304fbbe9d2768c64e7f37dc0c080d00c566a81f38a47159dbb3fd5e6',
     'check_logits_sha256': '599ac1aa4b7b7f9041c37ae2b3aefcd39f8440a8126275a40eba4d81aa7d33b5',
 }
 
@@ -13754,7 +13754,7 @@ _SELF_TEST_TOLERANCE = 1e-05  # |logit - torch's logit|, as `nox -s verify` allo
 # this copy computes the same numbers, bit for bit.
 _CHECK_ROWS = 256
 _CHECK_SHA256 = '599ac1aa4b7b7f9041c37ae2b3aefcd39f8440a8126275a40eba4d81aa7d33b5'
-_PREPARE_SHA256 = '0bdbacbb9a9f0eb3622250f9a6f697a867356c1edbccd6f6002f484d54eddf1a'  # prepare()'s block counts of its check pictures, hashed
+_PREPARE_SHA256 = 'c0db39a2304fbbe9d2768c64e7f37dc0c080d00c566a81f38a47159dbb3fd5e6'  # prepare()'s block counts of its check pictures, hashed
 
 
 # prepare()'s constants, chosen by measurement (README, "Real handwriting"):
@@ -14101,12 +14101,27 @@ def self_test():
 _BOX = 32  # side of the normalised bitmap; its 4x4 blocks give the 8x8 counts
 _INK_LEVEL = 0.5  # after contrast stretching: what counts as ink when cropping
 _LEVEL_CLAMP = (0.05, 0.95)  # the binarisation level stays inside these, whatever the ink share asks
+# Strokes too thin to reach the ink share at the lowest level (a fine pen: no grey halo to take in) are thickened,
+# 3x3 dilations until they cover this share of it, at most this many (chosen on MNIST's tune half: 0.5, 0.7, 1.0)
+_THICKEN = (0.7, 3)
 # Exact arithmetic, so that any summation order (NumPy's BLAS, JavaScript's loops) gives the same bits: values live
 # on dyadic grids small enough that every partial sum is exactly representable in float64.
 _INPUT_GRID = 65536.0  # gray input 0..1, before block reduction
 _INK_GRID = 1024.0  # ink 0..1 after contrast stretching and after deslanting (deslant moments are integer sums)
 _WEIGHT_GRID = 4096.0  # area weights: box values are then multiples of 2**-34, all below 2
 _MAX_SIDE = 1024  # larger pictures are reduced first by whole-number block averages (sums stay exact below 2**53)
+_DIGIT_SIDE = 256  # the digit cut out of the picture is reduced the same way to at most this (the box is 32)
+# The paper's light: its brightness is estimated on a coarse grid of cells and divided out, so "ink" means darker
+# than the paper nearby, under a shadow or a lighting gradient alike.
+_LIGHT_CELLS = 16  # cells along the picture's longer side
+_LIGHT_REACH = 2  # a closing over (2 * reach + 1)^2 cells: ink narrower than that is never taken for paper
+_LIGHT_MIN_SIDE = 64  # smaller pictures (a crop, MNIST's 28x28) are taken as evenly lit
+_PAPER_SHARE = 0.75  # once evened, what is at least this bright is paper (the estimate is coarse where light changes)
+# Clutter: the ink's connected pieces (8-neighbours, ink above _INK_LEVEL) that belong to the digit are kept.
+_NEAR = 0.2  # a piece within this share of the digit's longer side (or its own size) joins the digit,
+_SPECK = 0.1  # unless it has less than this share of the largest piece's ink: a speck joins within its own size
+_FRAME_FILL = 0.2  # a piece that surrounds others is a frame when it covers at most this share of its box
+_RULE_SPAN = 0.9  # a thin piece spanning this share of the picture is a ruled line or a border
 
 
 _LUMA = (19595, 38470, 7471)  # ITU-R BT.601 luma weights in 65536ths, as Pillow's convert("L"); they sum to 65536
@@ -14187,15 +14202,143 @@ def _on_grid(v, grid):
     return np.floor(v * grid + 0.5) / grid
 
 
-def _reduced(g):
-    """A picture larger than _MAX_SIDE reduced by a whole-number factor, each pixel the mean of a block (edge
-    pixels repeated to fill the last blocks); the block sums are exact, so the order of summing does not matter."""
-    factor = -(-max(g.shape) // _MAX_SIDE)
+def _reduced(g, side=_MAX_SIDE):
+    """A picture larger than `side` reduced by a whole-number factor, each pixel the mean of a block (edge pixels
+    repeated to fill the last blocks); the block sums are exact, so the order of summing does not matter."""
+    factor = -(-max(g.shape) // side)
     if factor == 1:
         return g
     h, w = -(-g.shape[0] // factor), -(-g.shape[1] // factor)
     g = np.pad(g, ((0, h * factor - g.shape[0]), (0, w * factor - g.shape[1])), mode="edge")
     return g.reshape(h, factor, w, factor).sum(axis=(1, 3)) / (factor * factor)
+
+
+def _cells_window(cells, reduce):
+    """`reduce` (np.maximum or np.minimum) over each cell's (2 * _LIGHT_REACH + 1)^2 neighbourhood, edges repeated."""
+    r = _LIGHT_REACH
+    h, w = cells.shape
+    padded = np.pad(cells, r, mode="edge")
+    return reduce.reduce([padded[i : i + h, j : j + w] for i in range(2 * r + 1) for j in range(2 * r + 1)])
+
+
+def _paper(g):
+    """The paper's brightness under each pixel of `g` (dark ink on light paper): the brightest pixel of each cell
+    of a coarse grid, closed (the largest, then the smallest, over a window of cells) so that a cell wholly
+    inside a stroke takes its neighbours' paper, then interpolated bilinearly — rows first, then columns; every
+    step elementwise, so the same bits in every language."""
+    h, w = g.shape
+    side = -(-max(h, w) // _LIGHT_CELLS)
+    ch, cw = -(-h // side), -(-w // side)
+    padded = np.pad(g, ((0, ch * side - h), (0, cw * side - w)), mode="edge")
+    cells = _cells_window(_cells_window(padded.reshape(ch, side, cw, side).max(axis=(1, 3)), np.maximum), np.minimum)
+
+    def between(n, n_cells):  # each pixel's two nearest cell centres (the edge cell twice beyond the edge
+        at = (np.arange(n, dtype=np.float64) + 0.5) / side - 0.5  # centres) and its weight on the second
+        first = np.floor(at)
+        cell = first.astype(np.int64)
+        return np.clip(cell, 0, n_cells - 1), np.clip(cell + 1, 0, n_cells - 1), at - first
+
+    x0, x1, fx = between(w, cw)
+    y0, y1, fy = between(h, ch)
+    across = cells[:, x0] * (1 - fx) + cells[:, x1] * fx
+    return across[y0] * (1 - fy).reshape(-1, 1) + across[y1] * fy.reshape(-1, 1)
+
+
+def _evened(g):
+    """`g` (dark ink on light paper) with the paper's light divided out: paper 1, ink as dark as it is relative to
+    the paper nearby, on the input grid; what is at least _PAPER_SHARE as bright as the paper nearby is paper."""
+    if max(g.shape) < _LIGHT_MIN_SIDE:
+        return g
+    evened = _on_grid(np.minimum(g / np.maximum(_paper(g), 1 / 255), 1.0), _INPUT_GRID)
+    return np.where(evened >= _PAPER_SHARE, 1.0, evened)
+
+
+def _pieces(mask):
+    """The connected pieces (8-neighbours) of a boolean picture, from its runs of set pixels along rows:
+    (row, start, end) of each run (end exclusive) and each run's piece, numbered by the piece's first run."""
+    w = mask.shape[1]
+    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    row, start = np.nonzero(edges == 1)
+    end = np.nonzero(edges == -1)[1]
+    n = len(row)
+    # the runs of the next row that touch each run: starts at most its end, ends at least its start
+    key = row * (w + 2)
+    first = np.searchsorted(key + end, key + (w + 2) + start, side="left")
+    last = np.searchsorted(key + start, key + (w + 2) + end, side="right")
+    touching = np.maximum(last - first, 0)
+    a = np.repeat(np.arange(n), touching)
+    b = np.repeat(first, touching) + np.arange(touching.sum()) - np.repeat(np.cumsum(touching) - touching, touching)
+    piece = np.arange(n)
+    while True:  # each run takes the smallest number it touches, then follows its number's number, until stable
+        joined = np.minimum(piece[a], piece[b])
+        before = piece.copy()
+        np.minimum.at(piece, a, joined)
+        np.minimum.at(piece, b, joined)
+        while True:
+            jumped = piece[piece]
+            if np.array_equal(jumped, piece):
+                break
+            piece = jumped
+        if np.array_equal(piece, before):
+            return row, start, end, piece
+
+
+def _digit_only(g):
+    """The digit cut out of `g` (ink 0..1): frames around it and ruled lines or borders across the picture are
+    dropped (when something else remains), then every piece of ink that is neither the largest piece nor near the
+    pieces kept so far (dust, specks, a neighbour's stroke far away). The result is the box of the pieces kept with
+    a 2-pixel margin, the pixels of the pieces dropped set to 0."""
+    h, w = g.shape
+    row, start, end, piece = _pieces(g > _INK_LEVEL)
+    if len(row) == 0:
+        return g
+    labels, run_piece = np.unique(piece, return_inverse=True)
+    n = len(labels)
+    mass = np.bincount(run_piece, weights=end - start, minlength=n)
+    top, bottom, left, right = (np.full(n, v, dtype=np.int64) for v in (h, -1, w, -1))
+    np.minimum.at(top, run_piece, row)
+    np.maximum.at(bottom, run_piece, row)
+    np.minimum.at(left, run_piece, start)
+    np.maximum.at(right, run_piece, end - 1)
+    tall, wide = bottom - top + 1, right - left + 1
+    order = sorted(range(n), key=lambda k: (-mass[k], k))
+    kept = set(range(n))
+    for k in order:
+        others = [j for j in kept if j != k]
+        inside = [
+            j for j in others if top[j] > top[k] and bottom[j] < bottom[k] and left[j] > left[k] and right[j] < right[k]
+        ]
+        frame = mass[k] <= _FRAME_FILL * tall[k] * wide[k] and sum(mass[j] for j in inside) >= mass[k] / 4
+        rule = (wide[k] >= _RULE_SPAN * w and 8 * tall[k] <= wide[k]) or (
+            tall[k] >= _RULE_SPAN * h and 8 * wide[k] <= tall[k]
+        )
+        if (frame or rule) and sum(mass[j] for j in others) >= mass[k] / 4:
+            kept.discard(k)
+    digit = [k for k in order if k in kept][:1]
+    box = [top[digit[0]], bottom[digit[0]], left[digit[0]], right[digit[0]]]
+    grown = True
+    while grown:
+        grown = False
+        for k in order:
+            if k in kept and k not in digit:
+                gap = max(top[k] - box[1], box[0] - bottom[k], left[k] - box[3], box[2] - right[k]) - 1
+                own = max(tall[k], wide[k], 2)  # a piece within its own size of the digit is part of it
+                near = (
+                    own
+                    if mass[k] < _SPECK * mass[digit[0]]
+                    else max(_NEAR * max(box[1] - box[0], box[3] - box[2]), own)
+                )
+                if gap <= near:
+                    digit.append(k)
+                    box = [min(box[0], top[k]), max(box[1], bottom[k]), min(box[2], left[k]), max(box[3], right[k])]
+                    grown = True
+    r0, r1, c0, c1 = max(box[0] - 2, 0), min(box[1] + 3, h), max(box[2] - 2, 0), min(box[3] + 3, w)
+    out = g[r0:r1, c0:c1].copy()
+    dropped = ~np.isin(run_piece, digit)
+    for r, s, e in zip(row[dropped], start[dropped], end[dropped]):
+        if r0 <= r < r1:
+            out[r - r0, max(s, c0) - c0 : max(min(e, c1) - c0, 0)] = 0.0
+    return out
 
 
 def _deslant(g):
@@ -14240,15 +14383,17 @@ def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
     """One image (h, w), float 0..1 -> (64,) block counts 0..16, the data set's representation. A dict passed as
     `stages` receives the intermediate images (for pictures of the pipeline)."""
     g = _reduced(_on_grid(g, _INPUT_GRID))
-    if ink == "auto":
-        ink = "dark" if _median(g) > (g.min() + g.max()) / 2 else "light"  # the background is the majority
-    if ink == "dark":
-        g = 1.0 - g
+    paper = _evened(g) if ink != "light" else None  # dark ink on paper, the paper's light divided out
+    if ink == "auto":  # the background is the majority: dark ink when the middle value is nearer the light end
+        ink = "dark" if _median(paper) > (paper.min() + paper.max()) / 2 else "light"
+    g = 1.0 - (paper if ink == "dark" else _evened(1.0 - g))  # ink high, the background low
     background = _median(g)
     span = g.max() - background
     if not span > 1 / 255:
         raise ValueError("no ink found: the image is blank or uniform")
     g = _on_grid(np.clip((g - background) / span, 0.0, 1.0), _INK_GRID)
+    g = _reduced(_digit_only(g), _DIGIT_SIDE)
+    g = _on_grid(g / g.max(), _INK_GRID)  # stretched again: a reduced fine stroke is faint
     if stages is not None:
         stages["ink"] = g
     if deslant:
@@ -14266,6 +14411,11 @@ def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
     n_ink = _ink_pixels(ink_fraction)
     level = min(max(np.sort(box, axis=None)[-n_ink - 1], _LEVEL_CLAMP[0]), _LEVEL_CLAMP[1])
     bits = box > level
+    for _ in range(_THICKEN[1]):
+        if bits.sum() >= _THICKEN[0] * n_ink:
+            break
+        padded = np.pad(bits, 1)
+        bits = np.logical_or.reduce([padded[i : i + _BOX, j : j + _BOX] for i in range(3) for j in range(3)])
     counts = bits.reshape(8, 4, 8, 4).sum(axis=(1, 3)).reshape(64).astype(np.float64)
     if stages is not None:
         stages.update(crop=crop, box=box, bits=bits, counts=counts)
@@ -14284,7 +14434,7 @@ def _prepare_images(image, ink, deslant, smooth, ink_fraction):
 
 def _check_pictures():
     """Eight pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
-    on grey paper with a texture, for the self-test's check that this copy prepares pictures bit for bit as the
+    on grey paper with a texture, two with a speck and one inside a frame, for the self-test's check that this copy prepares pictures bit for bit as the
     generating machine did."""
     pictures = []
     for k in range(8):
@@ -14295,6 +14445,12 @@ def _check_pictures():
         v = (2 * i - h) * w * 4
         d = (u * u + v * v) // (h * w * 16)
         ring = np.abs(d - h * w * (4 + k % 3) // 16) <= h * w // (6 + k)
+        if k in (2, 5):  # a speck in a corner, to be dropped
+            ring |= (i >= h - 4) & (i < h - 2) & (j >= 1) & (j < 3)
+        if k == 6:  # a printed frame around the digit, to be dropped
+            ring |= ((i == 1) | (i == h - 2)) & (j >= 1) & (j < w - 1) | ((j == 1) | (j == w - 2)) & (i >= 1) & (
+                i < h - 1
+            )
         pictures.append((200 + (i * 31 + j * 17 + k) % 23 - np.where(ring, 170, 0)).astype(np.uint8))
     return pictures
 
@@ -14315,11 +14471,21 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "box": _BOX,
     "ink_level": _INK_LEVEL,
     "level_clamp": _LEVEL_CLAMP,
+    "thicken": _THICKEN,
+    "light_cells": _LIGHT_CELLS,
+    "light_reach": _LIGHT_REACH,
+    "light_min_side": _LIGHT_MIN_SIDE,
+    "paper_share": _PAPER_SHARE,
+    "near": _NEAR,
+    "speck": _SPECK,
+    "frame_fill": _FRAME_FILL,
+    "rule_span": _RULE_SPAN,
     "luma": _LUMA,
     "input_grid": _INPUT_GRID,
     "ink_grid": _INK_GRID,
     "weight_grid": _WEIGHT_GRID,
     "max_side": _MAX_SIDE,
+    "digit_side": _DIGIT_SIDE,
     "ink_fraction": _INK_FRACTION,
     "deslant": _DESLANT,
     "smooth": _SMOOTH,
@@ -14338,14 +14504,16 @@ def prepare(image, *, ink="auto"):
     light background (paper) or "light" on a dark one (a screen canvas, MNIST); "auto" decides per image from the
     background, which is the majority of the pixels. Raises ValueError ("no ink found") for a blank image.
 
-    The pipeline: contrast-stretch, shear upright, crop to the ink, scale the longer side to 32 pixels (area
-    averaging), optionally blur, binarise to the data set's ink share, count the ink in each 4x4 block."""
+    The pipeline: divide out the paper's light (shadows, gradients; pictures from 64 px a side), contrast-stretch,
+    keep the digit's pieces of ink (frames, ruled lines, borders and far specks dropped), shear upright, crop to
+    the ink, scale the longer side to 32 pixels (area averaging), optionally blur, binarise to the data set's ink
+    share (thickening strokes too fine to reach it), count the ink in each 4x4 block."""
     return _prepare_images(image, ink, _DESLANT, _SMOOTH, _INK_FRACTION)
 
 
 def prepare_stages(image, *, ink="auto"):
     """`prepare()` of one picture (h, w[, c]), step by step: a dict of the intermediate images, in order — "ink" (the
-    contrast-stretched ink, 0..1), "crop" (upright and cropped to the ink), "box" (the 32x32 box), "bits" (the
+    contrast-stretched ink of the digit's pieces, cut out of the picture, 0..1), "crop" (upright and cropped to the ink), "box" (the 32x32 box), "bits" (the
     binarised box) — and "counts", the (64,) result `prepare()` returns."""
     if ink not in ("auto", "dark", "light"):
         raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
