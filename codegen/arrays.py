@@ -48,6 +48,7 @@ class ModelArrays:
     self_test: SelfTest
     prepare: PrepareConfig = field(default_factory=PrepareConfig)
     temperature: float = no_calibration()["temperature"]  # predict_proba = softmax(logits / temperature)
+    sure_at: float = 0.0  # "not sure" below this calibrated top probability (0: always sure, as before it existed)
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -106,6 +107,7 @@ def from_checkpoint(ckpt: Checkpoint) -> ModelArrays:
         self_test=self_test_cases(ckpt),
         prepare=ckpt.config.prepare,
         temperature=ckpt.calibration["temperature"],
+        sure_at=float(ckpt.calibration.get("sure_at", 0.0)),
     )
     arrays.metadata.update(
         {

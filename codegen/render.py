@@ -139,6 +139,7 @@ def _render(arrays: ModelArrays, check_sha256: str) -> str:
             prepare=arrays.prepare,
             runtime_code=runtime_code(),
             temperature=float(arrays.temperature),
+            sure_at=float(arrays.sure_at),
         )
     )
     try:
@@ -168,6 +169,7 @@ def render_module(arrays: ModelArrays, check_sha256: str) -> str:
             pixel_min=repr(float(arrays.pixel_range[0])),
             pixel_max=repr(float(arrays.pixel_range[1])),
             temperature=repr(float(arrays.temperature)),
+            sure_at=repr(float(arrays.sure_at)),
             layers=arrays.layers,
             prepare=arrays.prepare,
             prepare_constants={

@@ -6,6 +6,7 @@ markers, in the order of `ARTIFACT_MODULES`.
   stand-in model so that the other modules import and run on their own;
 - `predictor`: input checks, the float64 forward pass, calibrated probabilities, the self-test, the public API;
 - `prepare`: any picture of a digit -> the data set's 8x8 block counts;
+- `reading`: a picture of a whole number, in one or more lines -> the digits read (`read`);
 - `pictures`: picture files -> the arrays `prepare` takes (`read_picture`, which the command line uses too);
 - `cli`: the command line and its file readers.
 
@@ -13,4 +14,10 @@ Everything here is NumPy only and Python 3.9 clean: the artifact promises Python
 imports the same functions (`train.representation`, `train.calibrate`), so there is one copy of each.
 """
 
-ARTIFACT_MODULES = ("runtime.predictor", "runtime.prepare", "runtime.pictures", "runtime.cli")  # spliced in this order
+ARTIFACT_MODULES = (  # spliced in this order
+    "runtime.predictor",
+    "runtime.prepare",
+    "runtime.reading",
+    "runtime.pictures",
+    "runtime.cli",
+)  # spliced in this order

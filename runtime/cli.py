@@ -20,6 +20,7 @@ from runtime.slots import (
     _WEIGHTS_SHA256,
     CLASSES,
     METADATA,
+    SURE_AT,
     TEMPERATURE,
 )
 
@@ -347,15 +348,16 @@ def _lines(name, args, out):
         pixels, _ = _as_pixels(batch, not args.no_range_check, done)
         scores = _scores(pixels.reshape(-1, 64), not args.no_range_check, done)
         labels = CLASSES[scores.argmax(axis=1)].tolist()
-        proba = _softmax(scores, TEMPERATURE).tolist() if (args.json or args.proba) else [None] * len(labels)
-        for label, p in zip(labels, proba):
+        proba = _softmax(scores, TEMPERATURE)
+        sure = (proba.max(axis=1) >= SURE_AT).tolist()
+        for label, p, certain in zip(labels, proba.tolist(), sure):
             if args.json:
-                record = {"file": name, "label": label, "proba": p} if prefix else {"label": label, "proba": p}
-                out.write(json.dumps(record) + "\n")
+                record = {"file": name} if prefix else {}
+                out.write(json.dumps({**record, "label": label, "sure": certain, "proba": p}) + "\n")
             elif args.proba:
                 out.write(prefix + " ".join([str(label)] + [f"{v:.6f}" for v in p]) + "\n")
             else:
-                out.write(f"{prefix}{label}\n")
+                out.write(f"{prefix}{label if certain or args.unsure is None else args.unsure}\n")
         done += len(labels)
     return done
 
@@ -423,7 +425,14 @@ def _parser():
     parser.add_argument("files", nargs="*", metavar="FILE", help="tables or pictures; - reads a text table from stdin")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--proba", action="store_true", help="print the label then the 10 class probabilities per line")
-    out.add_argument("--json", action="store_true", help="print one JSON object per image: label and probabilities")
+    out.add_argument(
+        "--json", action="store_true", help="print one JSON object per image: label, sure (see SURE_AT), probabilities"
+    )
+    out.add_argument(
+        "--unsure",
+        metavar="MARK",
+        help="print MARK (e.g. '?') instead of the label when the model is not sure (top probability below SURE_AT)",
+    )
     parser.add_argument(
         "--picture", "--prepare", action="store_true", help="read a .npy or text table as pictures, through prepare()"
     )

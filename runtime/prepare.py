@@ -36,7 +36,8 @@ _LIGHT_CELLS = 16  # cells along the picture's longer side
 _LIGHT_REACH = 2  # a closing over (2 * reach + 1)^2 cells: ink narrower than that is never taken for paper
 _LIGHT_MIN_SIDE = 64  # smaller pictures (a crop, MNIST's 28x28) are taken as evenly lit
 _PAPER_SHARE = 0.75  # once evened, what is at least this bright is paper (the estimate is coarse where light changes)
-# Clutter: the ink's connected pieces (8-neighbours, ink above _INK_LEVEL) that belong to the digit are kept.
+# Clutter: the ink's connected pieces (8-neighbours, ink above _PIECE_LEVEL) that belong to the digit are kept.
+_PIECE_LEVEL = 0.25  # below _INK_LEVEL, so that a fine anti-aliased stroke is one piece, not a string of dots
 _NEAR = 0.2  # a piece within this share of the digit's longer side (or its own size) joins the digit,
 _SPECK = 0.1  # unless it has less than this share of the largest piece's ink: a speck joins within its own size
 _FRAME_FILL = 0.2  # a piece that surrounds others is a frame when it covers at most this share of its box
@@ -202,15 +203,19 @@ def _pieces(mask):
             return row, start, end, piece
 
 
-def _digit_only(g):
-    """The digit cut out of `g` (ink 0..1): frames around it and ruled lines or borders across the picture are
-    dropped (when something else remains), then every piece of ink that is neither the largest piece nor near the
-    pieces kept so far (dust, specks, a neighbour's stroke far away). The result is the box of the pieces kept with
-    a 2-pixel margin, the pixels of the pieces dropped set to 0."""
+def _piece_table(g):
+    """The pieces of ink of `g` — connected ink above _PIECE_LEVEL that somewhere reaches _INK_LEVEL (a faint
+    stroke's pixels hold together; a faint smudge is no piece) — as a dict of arrays: each run's row, start, end
+    and piece ("run_piece"), each piece's mass (pixels) and box (top, bottom, left, right inclusive; tall, wide),
+    and "order": the pieces by mass, largest first (ties: the first met, row by row)."""
     h, w = g.shape
-    row, start, end, piece = _pieces(g > _INK_LEVEL)
-    if len(row) == 0:
-        return g
+    row, start, end, piece = _pieces(g > _PIECE_LEVEL)
+    flat = np.append(g.reshape(-1), 0.0)
+    run_max = np.maximum.reduceat(flat, np.stack([row * w + start, row * w + end], axis=1).reshape(-1))[::2]
+    strongest = np.zeros(len(row) + 1)
+    np.maximum.at(strongest, piece, run_max)
+    strong = strongest[piece] > _INK_LEVEL
+    row, start, end, piece = row[strong], start[strong], end[strong], piece[strong]
     labels, run_piece = np.unique(piece, return_inverse=True)
     n = len(labels)
     mass = np.bincount(run_piece, weights=end - start, minlength=n)
@@ -219,10 +224,34 @@ def _digit_only(g):
     np.maximum.at(bottom, run_piece, row)
     np.minimum.at(left, run_piece, start)
     np.maximum.at(right, run_piece, end - 1)
-    tall, wide = bottom - top + 1, right - left + 1
     order = sorted(range(n), key=lambda k: (-mass[k], k))
-    kept = set(range(n))
-    for k in order:
+    return {
+        "row": row,
+        "start": start,
+        "end": end,
+        "run_piece": run_piece,
+        "mass": mass,
+        "top": top,
+        "bottom": bottom,
+        "left": left,
+        "right": right,
+        "tall": bottom - top + 1,
+        "wide": right - left + 1,
+        "order": order,
+        "shape": (h, w),
+    }
+
+
+def _without_clutter(t):
+    """The pieces of `t` that are not clutter, largest first: a frame (a sparse piece around others that hold at
+    least a quarter of its ink) or a ruled line or border (thin, spanning _RULE_SPAN of the picture) is dropped
+    when the rest holds at least a quarter of its ink."""
+    h, w = t["shape"]
+    mass, top, bottom, left, right, tall, wide = (
+        t[k] for k in ("mass", "top", "bottom", "left", "right", "tall", "wide")
+    )
+    kept = list(t["order"])
+    for k in t["order"]:
         others = [j for j in kept if j != k]
         inside = [
             j for j in others if top[j] > top[k] and bottom[j] < bottom[k] and left[j] > left[k] and right[j] < right[k]
@@ -232,32 +261,57 @@ def _digit_only(g):
             tall[k] >= _RULE_SPAN * h and 8 * wide[k] <= tall[k]
         )
         if (frame or rule) and sum(mass[j] for j in others) >= mass[k] / 4:
-            kept.discard(k)
-    digit = [k for k in order if k in kept][:1]
-    box = [top[digit[0]], bottom[digit[0]], left[digit[0]], right[digit[0]]]
+            kept.remove(k)
+    return kept
+
+
+def _grown(t, pieces):
+    """The digit of the first of `pieces` (the largest): that piece, then every other piece of `pieces` near what
+    it has gathered so far — within its own size, or, for a piece with at least _SPECK of the first one's ink,
+    within _NEAR of the gathered box's longer side (a 5's flag, a broken stroke, a dotted pen's dots). Returns the
+    pieces gathered and their box [top, bottom, left, right]."""
+    mass, top, bottom, left, right, tall, wide = (
+        t[k] for k in ("mass", "top", "bottom", "left", "right", "tall", "wide")
+    )
+    first = pieces[0]
+    digit = [first]
+    box = [top[first], bottom[first], left[first], right[first]]
     grown = True
     while grown:
         grown = False
-        for k in order:
-            if k in kept and k not in digit:
+        for k in pieces:
+            if k not in digit:
                 gap = max(top[k] - box[1], box[0] - bottom[k], left[k] - box[3], box[2] - right[k]) - 1
                 own = max(tall[k], wide[k], 2)  # a piece within its own size of the digit is part of it
                 near = (
-                    own
-                    if mass[k] < _SPECK * mass[digit[0]]
-                    else max(_NEAR * max(box[1] - box[0], box[3] - box[2]), own)
+                    own if mass[k] < _SPECK * mass[first] else max(_NEAR * max(box[1] - box[0], box[3] - box[2]), own)
                 )
                 if gap <= near:
                     digit.append(k)
                     box = [min(box[0], top[k]), max(box[1], bottom[k]), min(box[2], left[k]), max(box[3], right[k])]
                     grown = True
+    return digit, box
+
+
+def _cut_out(g, t, digit, box):
+    """The box [top, bottom, left, right] of `g` with a 2-pixel margin, the pixels of pieces not in `digit` set
+    to 0."""
+    h, w = g.shape
     r0, r1, c0, c1 = max(box[0] - 2, 0), min(box[1] + 3, h), max(box[2] - 2, 0), min(box[3] + 3, w)
     out = g[r0:r1, c0:c1].copy()
-    dropped = ~np.isin(run_piece, digit)
-    for r, s, e in zip(row[dropped], start[dropped], end[dropped]):
+    dropped = ~np.isin(t["run_piece"], digit)
+    for r, s, e in zip(t["row"][dropped], t["start"][dropped], t["end"][dropped]):
         if r0 <= r < r1:
             out[r - r0, max(s, c0) - c0 : max(min(e, c1) - c0, 0)] = 0.0
     return out
+
+
+def _digit_only(g):
+    """The digit cut out of `g` (ink 0..1): clutter dropped (`_without_clutter`), then the largest piece and the
+    pieces near it kept (`_grown`) — dust, specks and far strokes are not — and cut out (`_cut_out`)."""
+    t = _piece_table(g)
+    digit, box = _grown(t, _without_clutter(t))
+    return _cut_out(g, t, digit, box)
 
 
 def _deslant(g):
@@ -298,9 +352,9 @@ def _ink_pixels(ink_fraction):
     return round(ink_fraction * _BOX * _BOX)
 
 
-def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
-    """One image (h, w), float 0..1 -> (64,) block counts 0..16, the data set's representation. A dict passed as
-    `stages` receives the intermediate images (for pictures of the pipeline)."""
+def _ink(g, ink):
+    """One image (h, w), float 0..1 -> its ink 0..1 (on the ink grid; larger pictures reduced to _MAX_SIDE): the
+    paper's light divided out, the background found (`ink`: "dark", "light" or "auto") and contrast-stretched."""
     g = _reduced(_on_grid(g, _INPUT_GRID))
     paper = _evened(g) if ink != "light" else None  # dark ink on paper, the paper's light divided out
     if ink == "auto":  # the background is the majority: dark ink when the middle value is nearer the light end
@@ -310,8 +364,19 @@ def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
     span = g.max() - background
     if not span > 1 / 255:
         raise ValueError("no ink found: the image is blank or uniform")
-    g = _on_grid(np.clip((g - background) / span, 0.0, 1.0), _INK_GRID)
-    g = _reduced(_digit_only(g), _DIGIT_SIDE)
+    return _on_grid(np.clip((g - background) / span, 0.0, 1.0), _INK_GRID)
+
+
+def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
+    """One image (h, w), float 0..1 -> (64,) block counts 0..16, the data set's representation. A dict passed as
+    `stages` receives the intermediate images (for pictures of the pipeline)."""
+    return _counts(_digit_only(_ink(g, ink)), deslant, smooth, ink_fraction, stages)
+
+
+def _counts(g, deslant, smooth, ink_fraction, stages=None):
+    """One digit's ink cut out of a picture (`_cut_out`) -> (64,) block counts: reduced to _DIGIT_SIDE and
+    stretched again, sheared upright, cropped, scaled into the box, binarised (thickened if too fine), counted."""
+    g = _reduced(g, _DIGIT_SIDE)
     g = _on_grid(g / g.max(), _INK_GRID)  # stretched again: a reduced fine stroke is faint
     if stages is not None:
         stages["ink"] = g
@@ -395,6 +460,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "light_reach": _LIGHT_REACH,
     "light_min_side": _LIGHT_MIN_SIDE,
     "paper_share": _PAPER_SHARE,
+    "piece_level": _PIECE_LEVEL,
     "near": _NEAR,
     "speck": _SPECK,
     "frame_fill": _FRAME_FILL,

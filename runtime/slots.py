@@ -16,6 +16,7 @@ _INPUT_SCALE = 0.0625  # raw pixels 0..16 -> the network's input scale (a power 
 _PIXEL_MIN = 0.0
 _PIXEL_MAX = 16.0
 TEMPERATURE = 1.0  # predict_proba = softmax(logits / TEMPERATURE); METADATA["calibration"] says how it was fitted
+SURE_AT = 0.0  # "not sure" below this calibrated top probability; METADATA["calibration"] says how it was chosen
 _WEIGHTS_SHA256 = ""  # the generator's digest of LAYERS; `self_test` recomputes it
 
 _W1 = ((np.arange(640, dtype=np.int64).reshape(64, 10) * 37 % 23 - 11) / 64).astype(np.float32)

@@ -23,7 +23,7 @@ def pen(digit: int, seed: int, canvas: int = 300, width: float = 24.0) -> np.nda
 def flood_fill_pieces(mask: np.ndarray) -> set[frozenset[tuple[int, int]]]:
     """The 8-connected pieces of `mask`, by the textbook breadth-first fill."""
     seen, pieces = np.zeros_like(mask), set()
-    for start in zip(*np.nonzero(mask)):
+    for start in zip(*np.nonzero(mask), strict=True):
         if seen[start]:
             continue
         seen[start], queue, piece = True, deque([start]), set()
@@ -47,7 +47,7 @@ def test_pieces_are_the_eight_connected_components(density: float) -> None:
         mask = rng.random(shape) < density
         row, start, end, piece = _pieces(mask)
         runs: dict[int, set[tuple[int, int]]] = {}
-        for r, s, e, p in zip(row, start, end, piece):
+        for r, s, e, p in zip(row, start, end, piece, strict=True):
             runs.setdefault(int(p), set()).update((int(r), c) for c in range(s, e))
         assert {frozenset(v) for v in runs.values()} == flood_fill_pieces(mask)
 

@@ -129,16 +129,18 @@ def test_prepare_reads_every_kind_of_picture_as_python_does(shipped: object, dig
 
 
 def test_predict_proba_and_metadata_agree_with_python(shipped: object, digits: tuple) -> None:
-    x = digits[0][:20]
+    x = np.concatenate([digits[0][:20], np.full((2, 64), 8.0), np.eye(64)[:2] * 16])  # and scribbles
     code = (
-        f"import {{ predictProba, predictBatch, METADATA }} from {json.dumps(MODULE.as_uri())};\n"
+        f"import {{ predictProba, predictBatch, sure, SURE_AT, METADATA }} from {json.dumps(MODULE.as_uri())};\n"
         f"const x = {json.dumps(x.tolist())};\n"
         "console.log(JSON.stringify({proba: x.map((r) => Array.from(predictProba(r))), "
-        "labels: Array.from(predictBatch(x)), meta: METADATA}));"
+        "labels: Array.from(predictBatch(x)), sure: x.map(sure), sureAt: SURE_AT, meta: METADATA}));"
     )
     result = json.loads(node(code, MODULE.parent).stdout)
     np.testing.assert_allclose(result["proba"], shipped.predict_proba(x), rtol=0, atol=1e-12)
     assert result["labels"] == shipped.predict(x).tolist()
+    assert result["sure"] == shipped.sure(x).tolist()
+    assert result["sureAt"] == shipped.SURE_AT
     assert result["meta"] == json.loads(json.dumps(shipped.METADATA))
 
 

@@ -49,6 +49,19 @@ def test_every_runtime_module_is_spliced_in_order(tiny_artifact_path: Path) -> N
     assert source.rstrip().endswith('if __name__ == "__main__":\n    sys.exit(_main())')
 
 
+def test_no_two_runtime_modules_define_the_same_name() -> None:
+    # spliced into one file, a second definition would silently replace the first
+    seen: dict[str, str] = {}
+    for module in runtime.ARTIFACT_MODULES:
+        for node in ast.parse(artifact_code(importlib.import_module(module))).body:
+            names = [node.name] if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else []
+            if isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            for name in names:
+                assert name not in seen, f"{name} in {module} and {seen[name]}"
+                seen[name] = module
+
+
 def test_the_public_surface_is_defined_by_the_runtime(tiny_artifact: ModuleType) -> None:
     assert set(predictor.__all__) == set(tiny_artifact.__all__)
     for name in predictor.__all__:

@@ -10,6 +10,7 @@ import torch
 from tests.tiny import tiny_config
 from train import checkpoint
 from train.__main__ import main as train_main
+from train.calibrate import SURE_ACCURACY, SURE_GRID, answered, sure_threshold
 from train.loop import LOG_EVERY, fit
 from train.model import MLP, ModelConfig
 
@@ -121,6 +122,20 @@ def test_cli_writes_a_loadable_checkpoint(tmp_path: Path) -> None:
     assert 0.05 <= ckpt.calibration["temperature"] <= 20
     # on the logits it was fitted to, calibration cannot make the likelihood worse (ECE can move either way)
     assert ckpt.calibration["out_of_fold_nll_after"] <= ckpt.calibration["out_of_fold_nll_before"]
+    # "not sure" threshold: measured on MNIST's tune half, a point of the grid, its answers there as right as asked
+    assert ckpt.calibration["sure_at"] in SURE_GRID
+    assert ckpt.calibration["sure_mnist_tune_answered_accuracy"] >= SURE_ACCURACY or ckpt.calibration["sure_at"] == 0.95
+
+
+def test_the_sure_threshold_is_the_smallest_whose_answers_are_right_often_enough() -> None:
+    # four rows: two confident and right, one hesitant and right, one hesitant and wrong
+    proba = np.array([[0.97, 0.03], [0.03, 0.97], [0.6, 0.4], [0.45, 0.55]])
+    labels = np.array([0, 1, 0, 0])
+    assert answered(proba, labels, 0.0) == (1.0, 0.75)
+    assert answered(proba, labels, 0.56) == (0.75, 1.0)
+    assert sure_threshold(proba, labels, accuracy=0.75) == 0.0
+    assert sure_threshold(proba, labels, accuracy=0.9) == 0.6  # 0.55 still answers the wrong 0.55 row
+    assert answered(proba, labels, 0.99) == (0.0, 1.0)  # nothing answered: nothing wrong
 
 
 def test_cli_rejects_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:

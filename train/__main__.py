@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from train import checkpoint, paths
-from train.calibrate import calibrate
+from train.calibrate import calibrate, with_sure_threshold
 from train.config import TrainConfig
 from train.loop import fit
 from train.model import ACTIVATIONS, ModelConfig
@@ -81,7 +81,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
 def main(argv: Sequence[str] | None = None) -> int:
     config, args = parse_args(argv)
     result = fit(config, progress=not args.quiet)
-    calibration = calibrate(config, config.calibration_folds)
+    calibration = with_sure_threshold(calibrate(config, config.calibration_folds), result.model, config)
     checkpoint.save(checkpoint.from_result(result, calibration), args.out)
     print(
         f"wrote {args.out}: {config.model.n_parameters()} parameters, "

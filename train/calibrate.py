@@ -27,6 +27,11 @@ from train.loop import fit
 
 N_BINS = 10  # reliability bins of width 0.1 on the top-class probability
 BOUNDS = (0.05, 20.0)  # temperatures searched
+# "Not sure": below which calibrated top probability the reader says so. Chosen per model on MNIST's tune half
+# (validation handwriting the model never trained on, through prepare()) as the smallest threshold of the grid at
+# which the answers it still gives are right at least SURE_ACCURACY of the time.
+SURE_ACCURACY = 0.95
+SURE_GRID = tuple(round(0.05 * k, 2) for k in range(20))  # 0.0, 0.05 … 0.95
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -125,3 +130,38 @@ def calibrate(config: TrainConfig, folds: int = 3) -> dict[str, Any]:
             record[f"out_of_fold_ece_{name}_before"] = expected_calibration_error(softmax(z), labels)
             record[f"out_of_fold_ece_{name}_after"] = expected_calibration_error(softmax(z, temperature), labels)
     return record
+
+
+def answered(proba: np.ndarray, labels: np.ndarray, threshold: float) -> tuple[float, float]:
+    """(coverage, answered accuracy): the share of rows whose top probability reaches `threshold`, and how many
+    of those the top class gets right (1.0 when none is answered)."""
+    sure = proba.max(axis=1) >= threshold
+    right = proba.argmax(axis=1) == labels
+    return float(sure.mean()), float(right[sure].mean()) if sure.any() else 1.0
+
+
+def sure_threshold(proba: np.ndarray, labels: np.ndarray, accuracy: float = SURE_ACCURACY) -> float:
+    """The smallest threshold of SURE_GRID whose answered accuracy on (`proba`, `labels`) reaches `accuracy`; the
+    grid's largest when none does."""
+    return next((t for t in SURE_GRID if answered(proba, labels, t)[1] >= accuracy), SURE_GRID[-1])
+
+
+def with_sure_threshold(calibration: dict[str, Any], model: torch.nn.Module, config: TrainConfig) -> dict[str, Any]:
+    """`calibration` with "sure_at" (the "not sure" threshold, `sure_threshold` on MNIST's tune half read through
+    `config.prepare`) and the coverage and answered accuracy it gives there."""
+    from train.loop import predict_logits
+    from train.outside import load_mnist, prepared_mnist
+
+    mnist = load_mnist()
+    logits = predict_logits(model, prepared_mnist(config.prepare)[mnist.tune])
+    proba = softmax(np.asarray(logits, dtype=np.float64), calibration["temperature"])
+    threshold = sure_threshold(proba, mnist.labels[mnist.tune])
+    coverage, accuracy = answered(proba, mnist.labels[mnist.tune], threshold)
+    return {
+        **calibration,
+        "sure_at": threshold,
+        "sure_rule": f"the smallest threshold of 0, 0.05 … 0.95 whose answers are right at least "
+        f"{SURE_ACCURACY:.0%} of the time on MNIST's tune half",
+        "sure_mnist_tune_coverage": coverage,
+        "sure_mnist_tune_answered_accuracy": accuracy,
+    }

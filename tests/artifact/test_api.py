@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 import numpy as np
+import pytest
 
 Digits = "tuple[np.ndarray, np.ndarray]"
 
@@ -19,6 +20,25 @@ def test_predict_shapes_and_types(shipped: ModuleType, digits: Digits) -> None:
     assert labels.shape == (7,)
     assert labels.dtype == np.int64
     np.testing.assert_array_equal(shipped.predict(x[:7].reshape(7, 8, 8)), labels)
+
+
+def test_not_sure_is_the_calibrated_top_probability_below_sure_at(shipped: ModuleType, digits: Digits) -> None:
+    x = np.concatenate([digits[0][:50], np.full((5, 64), 8.0), np.eye(64)[:5] * 16])  # and scribbles
+    proba = shipped.predict_proba(x)
+    sure = shipped.sure(x)
+    assert sure.dtype == bool
+    assert sure.tolist() == (proba.max(axis=1) >= shipped.SURE_AT).tolist()
+    assert type(shipped.sure(x[0])) is bool
+    assert sure[:50].mean() >= 0.9  # the data set's own digits: nearly always sure
+    assert 0.0 <= shipped.SURE_AT < 1.0
+    assert shipped.METADATA["calibration"]["sure_at"] == shipped.SURE_AT
+    marked = shipped.predict(x, unsure=-1)
+    assert marked.dtype == np.int64
+    assert marked.tolist() == np.where(sure, shipped.predict(x), -1).tolist()
+    assert shipped.predict(x[0], unsure=-1) == (shipped.predict(x[0]) if sure[0] else -1)
+    for bad in ("?", 1.5, True):
+        with pytest.raises(TypeError, match="unsure"):
+            shipped.predict(x, unsure=bad)
 
 
 def test_logits_and_proba_shapes(shipped: ModuleType, digits: Digits) -> None:

@@ -63,6 +63,18 @@ def test_proba_and_json_outputs_agree_with_the_api(shipped: ModuleType, images: 
     np.testing.assert_allclose([[float(v) for v in line[1:]] for line in lines], shipped.predict_proba(x), atol=1e-6)
 
 
+def test_json_says_whether_the_model_is_sure_and_unsure_marks_the_rest(shipped: ModuleType, images: tuple) -> None:
+    x, folder = images
+    x = np.concatenate([x, np.full((3, 64), 8.0), np.eye(64)[:3] * 16])  # scribbles: flat grey, a single dot
+    np.save(folder / "mixed.npy", x)
+    rows = [json.loads(line) for line in run(str(folder / "mixed.npy"), "--json").stdout.splitlines()]
+    sure = shipped.sure(x)
+    assert [r["sure"] for r in rows] == sure.tolist()
+    marked = run(str(folder / "mixed.npy"), "--unsure", "?").stdout.splitlines()
+    assert marked == [str(label) if s else "?" for label, s in zip(shipped.predict(x), sure, strict=True)]
+    assert run(str(folder / "mixed.npy")).stdout.splitlines() == [str(v) for v in shipped.predict(x)]  # as before
+
+
 def test_info_self_test_and_help(shipped: ModuleType) -> None:
     assert json.loads(run("--info").stdout) == shipped.METADATA
     result = run("--self-test")

@@ -1,0 +1,251 @@
+"""Whole numbers: a picture of one or more digits, in one or more lines -> the digits read left to right, line by
+line ("2026 42"), with each digit's label, calibrated probabilities, box and whether the model is sure of it.
+
+Spliced verbatim into `digits_infer.py` after `runtime.prepare`, whose steps it shares: the same ink (paper light
+divided out), the same pieces of ink, the same clutter rule, the same counting of each digit. A picture `prepare()`
+takes for one digit is read as that one digit, with the same counts, so `read()` agrees with `predict(prepare())`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from runtime.predictor import _scores, _softmax
+from runtime.prepare import (
+    _MAX_SIDE,
+    _SPECK,
+    _as_images,
+    _counts,
+    _cut_out,
+    _grown,
+    _ink,
+    _piece_table,
+    _without_clutter,
+)
+from runtime.slots import _DESLANT, _INK_FRACTION, _SMOOTH, CLASSES, SURE_AT, TEMPERATURE
+
+# ------------------------------------------------------------------------------------ begin artifact code
+
+# ---------------------------------------------------------------------------------------------- read
+
+_TALL = 0.4  # a piece at least this share of the writing's height stands in a line; smaller: flags, dots, marks
+_STACKED = 0.5  # pieces whose columns overlap by this share of the narrower one are strokes of one digit
+_PAIR = 1.1  # a group wider than this times its height may be two touching digits: the model decides
+_WIDE = 1.2  # a group wider than this times its height is several touching digits, however sure the model is
+_DIGIT_WIDTH = 0.8  # a wide group holds as many digits as digits this share of its height wide fit
+_MARK = 0.35  # a dot or comma is at most this share of the line's height; a minus at least this share wide
+
+
+def _margin(z):
+    """How sure the logits `z` are: the top logit minus the runner-up's (float32 values, so exact everywhere)."""
+    top2 = np.sort(z)[-2:]
+    return float(top2[1]) - float(top2[0])
+
+
+def _digit(g, t, pieces, box, scale):
+    """One digit's item: the pieces' ink cut out of `g` within `box` [top, bottom, left, right] and counted like
+    `prepare()`; its label, probabilities, sureness and box in the picture's pixels ([left, top, width, height])."""
+    counts = _counts(_cut_out(g, t, pieces, box), _DESLANT, _SMOOTH, _INK_FRACTION)
+    z = _scores(counts[None], False)[0]
+    proba = _softmax(z[None], TEMPERATURE)[0]
+    label = int(CLASSES[int(z.argmax())])
+    return {
+        "kind": "digit",
+        "text": str(label),
+        "label": label,
+        "sure": bool(proba.max() >= SURE_AT),
+        "proba": proba.tolist(),
+        "box": _picture_box(box, scale),
+        "counts": counts,
+        "margin": _margin(z),
+    }
+
+
+def _picture_box(box, scale):
+    top, bottom, left, right = (int(v) for v in box)
+    return [left * scale, top * scale, (right - left + 1) * scale, (bottom - top + 1) * scale]
+
+
+def _mark(kind, text, box, scale):
+    return {"kind": kind, "text": text, "box": _picture_box(box, scale)}
+
+
+def _box_of(t, pieces):
+    return [
+        min(t["top"][k] for k in pieces),
+        max(t["bottom"][k] for k in pieces),
+        min(t["left"][k] for k in pieces),
+        max(t["right"][k] for k in pieces),
+    ]
+
+
+def _overlap(a0, a1, b0, b1):
+    """Pixels the ranges [a0, a1] and [b0, b1] (inclusive) share."""
+    return max(0, min(a1, b1) - max(a0, b0) + 1)
+
+
+def _split(g, t, pieces, box, height, scale):
+    """The digits of a group of pieces whose box is `box` [top, bottom, left, right], with the line's `height`:
+    narrower than _PAIR times its height, one digit; wider than _WIDE times, as many digits as digits _DIGIT_WIDTH
+    of its height wide fit; in between, one wide digit or two narrow ones touching: two when both halves are read
+    more surely (the smaller of their logit margins) than the whole. Digits are cut apart where the least ink
+    crosses the column near each equal share of the width."""
+    top, bottom, left, right = box
+    width, tall = right - left + 1, max(height, bottom - top + 1)
+    whole = _digit(g, t, pieces, box, scale)
+    parts = int(np.floor(width / (_DIGIT_WIDTH * tall) + 0.5))
+    if width <= _PAIR * tall:
+        return [whole]
+    if width <= _WIDE * tall or parts < 2:
+        parts = 2
+    profile = _cut_out(g, t, pieces, box)[2:-2].sum(axis=0)  # ink per column (exact: multiples of 1/1024)
+    offset = max(left - 2, 0)
+    reach = width // (4 * parts)
+    cuts = [left]
+    for i in range(1, parts):
+        centre = left + (width * i) // parts
+        window = profile[centre - reach - offset : centre + reach + 1 - offset]
+        cuts.append(centre - reach + int(np.argmin(window)))
+    cuts.append(right + 1)
+    items = [_digit(g, t, pieces, [top, bottom, a, b - 1], scale) for a, b in zip(cuts[:-1], cuts[1:])]
+    if width <= _WIDE * tall and min(item["margin"] for item in items) <= whole["margin"]:
+        return [whole]
+    return items
+
+
+def _writing_lines(t, pieces, reference):
+    """The pieces that stand in a line (at least _TALL of `reference` tall) grouped into lines, top to bottom: a
+    piece joins the first line whose rows cover at least half of its own."""
+    lines = []
+    for k in sorted(pieces, key=lambda k: (t["top"][k], k)):
+        if t["tall"][k] < _TALL * reference:
+            continue
+        for line in lines:
+            if 2 * _overlap(t["top"][k], t["bottom"][k], line["top"], line["bottom"]) >= t["tall"][k]:
+                line["pieces"].append(k)
+                line["top"], line["bottom"] = min(line["top"], t["top"][k]), max(line["bottom"], t["bottom"][k])
+                break
+        else:
+            lines.append({"pieces": [k], "top": t["top"][k], "bottom": t["bottom"][k]})
+    return lines
+
+
+def _mark_text(t, k, line, height):
+    """What the small piece `k` of a `line` of digits `height` tall writes: "-" (flat, at least _MARK of the height
+    wide, near mid height), "." or "," (at most _MARK of the height, in the lower half; a comma taller than wide),
+    or "" (a speck)."""
+    tall, wide = t["tall"][k], t["wide"][k]
+    centre, middle = (t["top"][k] + t["bottom"][k]) / 2, (line["top"] + line["bottom"]) / 2
+    if wide >= _MARK * height and 2 * tall <= wide and abs(centre - middle) <= height / 4:
+        return "-"
+    if max(tall, wide) <= _MARK * height and centre >= middle:
+        return "," if 2 * tall >= 3 * wide else "."
+    return ""
+
+
+def _read_one(image, ink):
+    """`read()`'s detail for one picture (h, w) float 0..1: {"text", "sure", "items"}."""
+    scale = -(-max(image.shape) // _MAX_SIDE)  # `_ink` reduces larger pictures by this factor
+    g = _ink(image, ink)
+    t = _piece_table(g)
+    kept = _without_clutter(t)
+    digit, box = _grown(t, kept)
+    height = box[1] - box[0] + 1
+    big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
+    one_line = len(_writing_lines(t, digit, height)) == 1
+    if one_line and all(k in digit for k in big) and box[3] - box[2] + 1 <= _WIDE * height:
+        items = [{**_digit(g, t, digit, box, scale), "line": 0}]  # one digit: exactly what prepare() reads
+        items += [{**_mark("speck", "", _box_of(t, [k]), scale), "line": None} for k in kept if k not in digit]
+        return _result(items)
+    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
+    rest = [k for k in kept if not any(k in line["pieces"] for line in lines)]
+    items = []
+    for number, line in enumerate(lines):
+        line_height = float(np.median([t["tall"][k] for k in line["pieces"]]))  # a digit's height in this line
+        groups = _stacked(t, line["pieces"])
+        marks = []
+        for k in [k for k in rest if line["top"] <= (t["top"][k] + t["bottom"][k]) // 2 <= line["bottom"]]:
+            rest.remove(k)
+            own = max(t["tall"][k], t["wide"][k], 2)
+            boxes = [_box_of(t, group) for group in groups]
+            over = [_overlap(t["left"][k], t["right"][k], b[2], b[3]) >= _STACKED * t["wide"][k] for b in boxes]
+            gaps = [_gap(t, k, b) for b in boxes]
+            text = _mark_text(t, k, line, line_height)
+            if any(over):  # a flag or a crossbar over its digit, a dot of a dotted pen, a broken stroke
+                groups[over.index(True)].append(k)
+            elif text:
+                marks.append((k, text))
+            elif own > _MARK * line_height and min(gaps) <= own:  # a piece of a stroke beside its digit
+                groups[gaps.index(min(gaps))].append(k)
+            else:
+                marks.append((k, ""))
+        for group in groups:
+            items += [{**item, "line": number} for item in _split(g, t, group, _box_of(t, group), line_height, scale)]
+        for k, text in marks:
+            items.append({**_mark("mark" if text else "speck", text, _box_of(t, [k]), scale), "line": number})
+    items += [{**_mark("speck", "", _box_of(t, [k]), scale), "line": None} for k in rest]
+    return _result(items)
+
+
+def _stacked(t, pieces):
+    """`pieces` of one line grouped into digits, left to right: a piece joins a group whose columns overlap its own
+    by _STACKED of the narrower of the two, unless the two stand side by side (rows overlapping by half the
+    shorter) — strokes one above the other are one digit, such as a 5 whose flag was lifted."""
+    groups = []
+    for k in sorted(pieces, key=lambda k: (t["left"][k], k)):
+        for group in groups:
+            b = _box_of(t, group)
+            narrower = min(t["wide"][k], b[3] - b[2] + 1)
+            shorter = min(t["tall"][k], b[1] - b[0] + 1)
+            side_by_side = 2 * _overlap(t["top"][k], t["bottom"][k], b[0], b[1]) >= shorter
+            if not side_by_side and _overlap(t["left"][k], t["right"][k], b[2], b[3]) >= _STACKED * narrower:
+                group.append(k)
+                break
+        else:
+            groups.append([k])
+    return groups
+
+
+def _gap(t, k, box):
+    """Pixels between piece `k`'s box and `box` [top, bottom, left, right] (Chebyshev; 0 or less when they touch)."""
+    return max(t["top"][k] - box[1], box[0] - t["bottom"][k], t["left"][k] - box[3], box[2] - t["right"][k]) - 1
+
+
+def _result(items):
+    """The detail of a reading: items in reading order (line by line, left to right; specks off every line last),
+    their text joined (lines separated by one space), and whether every digit is sure."""
+    items.sort(key=lambda item: (item["line"] is None, item["line"] or 0, item["box"][0]))
+    lines = {}
+    for item in items:
+        if item["line"] is not None and item["text"]:
+            lines.setdefault(item["line"], []).append(item["text"])
+    for item in items:
+        item.pop("counts", None)
+        item.pop("margin", None)
+    digits = [item for item in items if item["kind"] == "digit"]
+    return {
+        "text": " ".join("".join(v) for v in lines.values()),
+        "sure": all(d["sure"] for d in digits),
+        "items": items,
+    }
+
+
+def read(picture, *, ink="auto", detail=False):
+    """The digits written in a picture, left to right and line by line, as a string: "2026", or "2026 42" for two
+    lines. A decimal point, comma or minus keeps its place ("3.14", "-7"); dust and specks are left out of the
+    string. Takes one picture of any kind `prepare()` takes; a blank one raises ValueError ("no ink found").
+
+    With `detail=True`, a dict: "text" (the string), "sure" (whether the model is sure of every digit; see `sure`),
+    and "items" in reading order, each with "kind" ("digit", "mark" or "speck"), "text", "box" ([left, top, width,
+    height] in the picture's pixels) and "line" (0 first, None off every line); a digit also has "label", "proba"
+    (calibrated, as `predict_proba`) and "sure". A picture of one digit is read exactly as `prepare()` reads it."""
+    if ink not in ("auto", "dark", "light"):
+        raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
+    images, one = _as_images(picture)
+    if not one:
+        raise ValueError(f"expected one picture (h, w[, c]); got a batch of shape {np.shape(picture)}: read each")
+    result = _read_one(images[0], ink)
+    return result if detail else result["text"]
+
+
+# ------------------------------------------------------------------------------------ end artifact code

@@ -1,0 +1,116 @@
+"""`read()`: a picture of a whole number -> its digits left to right, line by line, marks kept, specks reported.
+
+Numbers are composed from pictures of single digits; each is first read alone, so what is checked is the reading
+of the number (finding, ordering and cutting the digits), whatever the model makes of each digit."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from train import writing
+
+
+def digit_pictures(digits: tuple, count: int) -> list[np.ndarray]:
+    """`count` handwritten digits (the data set's labels in order, drawn by `train.writing`'s pens), 40 px
+    canvases, dark ink on white, trimmed to their ink columns."""
+    rng = np.random.default_rng(17)
+    pictures = []
+    for label in digits[1][:count]:
+        picture = writing.draw_strokes(writing.writer_strokes(int(label), rng), 40, rng.uniform(3, 5), rng)
+        columns = np.flatnonzero((picture < 128).any(axis=0))
+        pictures.append(picture[:, columns[0] : columns[-1] + 1])
+    return pictures
+
+
+def side_by_side(pictures: list[np.ndarray], gap: int, margin: int = 12) -> np.ndarray:
+    """The pictures on one white line, `gap` pixels apart (negative: overlapping, darkest ink wins)."""
+    width = sum(p.shape[1] for p in pictures) + gap * (len(pictures) - 1) + 2 * margin
+    line = np.full((40 + 2 * margin, width), 255, np.uint8)
+    x = margin
+    for p in pictures:
+        region = line[margin : margin + 40, x : x + p.shape[1]]
+        np.minimum(region, p, out=region)
+        x += p.shape[1] + gap
+    return line
+
+
+def alone(shipped: ModuleType, picture: np.ndarray) -> str:
+    return str(shipped.predict(shipped.prepare(np.pad(picture, 10, constant_values=255))))
+
+
+def test_one_digit_reads_as_prepare_and_predict_read_it(shipped: ModuleType, digits: tuple) -> None:
+    for picture in digit_pictures(digits, 30):
+        picture = np.pad(picture, 10, constant_values=255)
+        detail = shipped.read(picture, detail=True)
+        assert detail["text"] == str(shipped.predict(shipped.prepare(picture)))
+        (item,) = detail["items"]
+        assert item["proba"] == shipped.predict_proba(shipped.prepare(picture)).tolist()
+        assert item["sure"] == shipped.sure(shipped.prepare(picture))
+
+
+@pytest.mark.parametrize("gap", [4, 12, 30])
+def test_digits_in_a_row_read_left_to_right(shipped: ModuleType, digits: tuple, gap: int) -> None:
+    pictures = digit_pictures(digits, 24)
+    for start in range(0, 24, 4):
+        row = pictures[start : start + 4]
+        expected = "".join(alone(shipped, p) for p in row)
+        detail = shipped.read(side_by_side(row, gap), detail=True)
+        assert detail["text"] == expected
+        lefts = [item["box"][0] for item in detail["items"]]
+        assert lefts == sorted(lefts)
+        assert all(item["kind"] == "digit" and item["line"] == 0 for item in detail["items"])
+
+
+def test_touching_digits_too_wide_for_one_are_cut_apart(shipped: ModuleType, digits: tuple) -> None:
+    pictures = digit_pictures(digits, 60)
+    pairs = [side_by_side(pictures[k : k + 2], -2) for k in range(0, 60, 2)]
+    ink_height = [np.ptp(np.flatnonzero((pair < 128).any(axis=1))) + 1 for pair in pairs]
+    ink_width = [np.ptp(np.flatnonzero((pair < 128).any(axis=0))) + 1 for pair in pairs]
+    wide = [pair for pair, h, w in zip(pairs, ink_height, ink_width, strict=True) if w >= 1.3 * h]
+    assert len(wide) >= 5
+    assert [len(shipped.read(pair)) for pair in wide] == [2] * len(wide)
+
+
+def test_lines_are_read_top_to_bottom_and_separated_by_a_space(shipped: ModuleType, digits: tuple) -> None:
+    pictures = digit_pictures(digits, 5)
+    top, bottom = side_by_side(pictures[:3], 10), side_by_side(pictures[3:], 10)
+    sheet = np.full((top.shape[0] + bottom.shape[0], max(top.shape[1], bottom.shape[1])), 255, np.uint8)
+    sheet[: top.shape[0], : top.shape[1]] = top
+    sheet[top.shape[0] :, : bottom.shape[1]] = bottom
+    expected = "".join(alone(shipped, p) for p in pictures[:3]) + " " + "".join(alone(shipped, p) for p in pictures[3:])
+    detail = shipped.read(sheet, detail=True)
+    assert detail["text"] == expected
+    assert [item["line"] for item in detail["items"]] == [0, 0, 0, 1, 1]
+
+
+def test_a_decimal_point_and_a_minus_keep_their_place(shipped: ModuleType, digits: tuple) -> None:
+    a, b, c = digit_pictures(digits, 3)
+    point = np.full((40, 6), 255, np.uint8)
+    point[33:38, 1:6] = 0  # on the baseline
+    minus = np.full((40, 16), 255, np.uint8)
+    minus[19:22, 1:15] = 0  # at mid height
+    text = shipped.read(side_by_side([minus, a, point, b, c], 6))
+    assert text == f"-{alone(shipped, a)}.{alone(shipped, b)}{alone(shipped, c)}"
+
+
+def test_specks_are_reported_never_read_as_digits(shipped: ModuleType, digits: tuple) -> None:
+    pictures = digit_pictures(digits, 3)
+    line = side_by_side(pictures, 10, margin=40)
+    line[3:6, 3:6] = 0  # dust in a corner, far from the line
+    detail = shipped.read(line, detail=True)
+    assert detail["text"] == "".join(alone(shipped, p) for p in pictures)
+    specks = [item for item in detail["items"] if item["kind"] == "speck"]
+    assert len(specks) == 1
+    assert specks[0]["box"] == [3, 3, 3, 3]
+
+
+def test_blank_pictures_and_batches_get_a_clear_error(shipped: ModuleType) -> None:
+    with pytest.raises(ValueError, match="no ink found"):
+        shipped.read(np.full((50, 80), 255, np.uint8))
+    with pytest.raises(ValueError, match="one picture"):
+        shipped.read(np.zeros((2, 40, 40), np.uint8))
+    with pytest.raises(ValueError, match="ink="):
+        shipped.read(np.zeros((40, 40), np.uint8), ink="blue")
