@@ -15,6 +15,7 @@ import numpy as np
 
 import runtime
 import runtime.prepare
+import runtime.reading
 from codegen.arrays import CHECK_ROWS, LOGIT_TOLERANCE, ModelArrays
 from codegen.literals import float32_array, int64_array, js_float32_array, python_literal
 
@@ -176,6 +177,7 @@ def render_module(arrays: ModelArrays, check_sha256: str) -> str:
                 k: json.dumps(v) for k, v in runtime.prepare.PREPARE.items() if k not in arrays.prepare.__dict__
             },
             n_ink=runtime.prepare._ink_pixels(arrays.prepare.ink_fraction),
+            reading_constants={k: json.dumps(v) for k, v in runtime.reading.READING.items()},
         )
     )
 

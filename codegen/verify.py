@@ -111,16 +111,23 @@ class JsParity:
     n_identical: int  # inputs whose 10 float32 logits are bit-identical
     n_pictures: int
     n_prepare_identical: int  # pictures whose 64 block counts are identical
+    n_numbers: int = 0
+    n_read_identical: int = 0  # pictures of numbers whose read() text, digit boxes and digit logits are identical
 
     @property
     def ok(self) -> bool:
-        return self.n_identical == self.n_inputs and self.n_prepare_identical >= PREPARE_AGREEMENT * self.n_pictures
+        return (
+            self.n_identical == self.n_inputs
+            and self.n_prepare_identical >= PREPARE_AGREEMENT * self.n_pictures
+            and self.n_read_identical == self.n_numbers
+        )
 
     def line(self) -> str:
         return (
             f"JavaScript (Node.js) = NumPy artifact: float32 logits bit-identical on {self.n_identical:,}/"
             f"{self.n_inputs:,} inputs; prepare() identical on {self.n_prepare_identical:,}/{self.n_pictures:,} "
-            "pictures (its check pictures, MNIST and pictures as people make them)"
+            "pictures (its check pictures, MNIST and pictures as people make them); read() identical (text, digit "
+            f"boxes, float32 logits) on {self.n_read_identical:,}/{self.n_numbers:,} pictures of numbers and digits"
         )
 
 
@@ -152,6 +159,7 @@ def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
     python = load_artifact(artifact_path, "digits_infer_for_js_parity")
     images = parity_inputs(python)
     pictures = [*runtime.prepare._check_pictures(), *load_mnist().pictures[:n_pictures], *writing_pictures()]
+    numbers = [*number_pictures(), *writing_pictures()]
     with tempfile.TemporaryDirectory() as tmp:
         request, answer = Path(tmp, "in.json"), Path(tmp, "out.json")
         request.write_text(
@@ -160,6 +168,9 @@ def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
                     "images": images.tolist(),
                     "pictures": [
                         {"data": p.reshape(-1).tolist(), "width": p.shape[1], "height": p.shape[0]} for p in pictures
+                    ],
+                    "numbers": [
+                        {"data": p.reshape(-1).tolist(), "width": p.shape[1], "height": p.shape[0]} for p in numbers
                     ],
                 }
             )
@@ -180,7 +191,29 @@ def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
         n_identical=int((bits == python.logits(images).view(np.uint32)).all(axis=1).sum()),
         n_pictures=len(pictures),
         n_prepare_identical=sum(np.array_equal(p, python.prepare(q)) for p, q in zip(prepared, pictures, strict=True)),
+        n_numbers=len(numbers),
+        n_read_identical=sum(r == _reading(python, q) for r, q in zip(result["read"], numbers, strict=True)),
     )
+
+
+def _reading(artifact: ModuleType, picture: np.ndarray) -> dict:
+    """What the Node runner reports of `read()`: the text, and each digit's box and float32 logits as bit patterns."""
+    detail = artifact.read(picture, detail=True)
+    digits = [item for item in detail["items"] if item["kind"] == "digit"]
+    bits = [np.asarray(item["logits"], dtype=np.float32).view(np.uint32).tolist() for item in digits]
+    return {"text": detail["text"], "digits": [[item["box"], b] for item, b in zip(digits, bits, strict=True)]}
+
+
+def number_pictures() -> list[np.ndarray]:
+    """Pictures of whole numbers for `read()`'s parity: 24 composed from MNIST digits (2 to 6 digits, neighbours
+    often touching) and 8 written with pens, from fixed seeds (`train.numbers`)."""
+    from train import numbers
+    from train.outside import load_mnist
+
+    mnist = load_mnist()
+    rng = np.random.default_rng(20261128)
+    pictures = [numbers.mnist_number(mnist.pictures, mnist.labels, 2 + k % 5, rng)[0] for k in range(24)]
+    return pictures + [numbers.pen_number(2 + k % 4, rng)[0] for k in range(8)]
 
 
 def verify(checkpoint_path: str | Path, artifact_path: str | Path) -> tuple[Parity, JsParity]:

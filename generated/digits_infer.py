@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 08f16268e9f000aa0197b4923fc2502fcf05854c51e1519062308ad6560c68fa
-# runtime sha256: 250eff19febe0e7e8a801d1a406695b94fe2946520e06c5502e5f712ecd45ce2
+# runtime sha256: 13b73d5c91e9541bc04f96011b2c9597d2a5191793456f4af255da0517813a66
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -13774,6 +13774,7 @@ __all__ = [
     "LAYERS",
     "METADATA",
     "PREPARE",
+    "READING",
     "SURE_AT",
     "TEMPERATURE",
     "check_digest",
@@ -14622,6 +14623,14 @@ _PAIR = 1.1  # a group wider than this times its height may be two touching digi
 _WIDE = 1.2  # a group wider than this times its height is several touching digits, however sure the model is
 _DIGIT_WIDTH = 0.8  # a wide group holds as many digits as digits this share of its height wide fit
 _MARK = 0.35  # a dot or comma is at most this share of the line's height; a minus at least this share wide
+READING = {  # read()'s constants, for those who reproduce its steps (the JavaScript twin gets them rendered)
+    "tall": _TALL,
+    "stacked": _STACKED,
+    "pair": _PAIR,
+    "wide": _WIDE,
+    "digit_width": _DIGIT_WIDTH,
+    "mark": _MARK,
+}
 
 
 def _margin(z):
@@ -14643,6 +14652,7 @@ def _digit(g, t, pieces, box, scale):
         "label": label,
         "sure": bool(proba.max() >= SURE_AT),
         "proba": proba.tolist(),
+        "logits": z.tolist(),
         "box": _picture_box(box, scale),
         "counts": counts,
         "margin": _margin(z),
@@ -14826,7 +14836,7 @@ def read(picture, *, ink="auto", detail=False):
     With `detail=True`, a dict: "text" (the string), "sure" (whether the model is sure of every digit; see `sure`),
     and "items" in reading order, each with "kind" ("digit", "mark" or "speck"), "text", "box" ([left, top, width,
     height] in the picture's pixels) and "line" (0 first, None off every line); a digit also has "label", "proba"
-    (calibrated, as `predict_proba`) and "sure". A picture of one digit is read exactly as `prepare()` reads it."""
+    (calibrated, as `predict_proba`), "logits" (float32 values, as `logits`) and "sure". A picture of one digit is read exactly as `prepare()` reads it."""
     if ink not in ("auto", "dark", "light"):
         raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
     images, one = _as_images(picture)

@@ -40,6 +40,7 @@ __all__ = [
     "LAYERS",
     "METADATA",
     "PREPARE",
+    "READING",
     "SURE_AT",
     "TEMPERATURE",
     "check_digest",
@@ -388,4 +389,4 @@ def self_test():
 # ------------------------------------------------------------------------------------ end artifact code
 
 # `read` builds on this module (runtime.reading imports it), so it is imported last; in the artifact both are one
-from runtime.reading import read
+from runtime.reading import READING, read

@@ -34,6 +34,14 @@ _PAIR = 1.1  # a group wider than this times its height may be two touching digi
 _WIDE = 1.2  # a group wider than this times its height is several touching digits, however sure the model is
 _DIGIT_WIDTH = 0.8  # a wide group holds as many digits as digits this share of its height wide fit
 _MARK = 0.35  # a dot or comma is at most this share of the line's height; a minus at least this share wide
+READING = {  # read()'s constants, for those who reproduce its steps (the JavaScript twin gets them rendered)
+    "tall": _TALL,
+    "stacked": _STACKED,
+    "pair": _PAIR,
+    "wide": _WIDE,
+    "digit_width": _DIGIT_WIDTH,
+    "mark": _MARK,
+}
 
 
 def _margin(z):
@@ -55,6 +63,7 @@ def _digit(g, t, pieces, box, scale):
         "label": label,
         "sure": bool(proba.max() >= SURE_AT),
         "proba": proba.tolist(),
+        "logits": z.tolist(),
         "box": _picture_box(box, scale),
         "counts": counts,
         "margin": _margin(z),
@@ -238,7 +247,7 @@ def read(picture, *, ink="auto", detail=False):
     With `detail=True`, a dict: "text" (the string), "sure" (whether the model is sure of every digit; see `sure`),
     and "items" in reading order, each with "kind" ("digit", "mark" or "speck"), "text", "box" ([left, top, width,
     height] in the picture's pixels) and "line" (0 first, None off every line); a digit also has "label", "proba"
-    (calibrated, as `predict_proba`) and "sure". A picture of one digit is read exactly as `prepare()` reads it."""
+    (calibrated, as `predict_proba`), "logits" (float32 values, as `logits`) and "sure". A picture of one digit is read exactly as `prepare()` reads it."""
     if ink not in ("auto", "dark", "light"):
         raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
     images, one = _as_images(picture)

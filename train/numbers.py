@@ -1,0 +1,87 @@
+"""Whole numbers to read: pictures of 2 to 6 digits written side by side, for `read()`'s benchmark (`report.numbers`,
+`nox -s numbers`) and for `verify`'s check that both targets read them alike.
+
+Two kinds, each from one seeded generator, fixed before `read()` was measured against them:
+- `mnist_number`: MNIST digits (one half of `train.outside`'s 5,000) composed into a number, light ink on black:
+  each digit scaled by 0.85-1.15 and lifted or lowered by up to 3 px; neighbours overlap in columns (touching or
+  interlocking: 0 to 4 px into each other) with probability `TOUCHING`, else stand 2-12 px apart.
+- `pen_number`: digits drawn by `train.writing`'s pens (stroke templates bent by a random writer) or printed in
+  one of its fonts, dark on white paper; pen width and size vary from digit to digit, gaps 5-40 % of the height.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from train import writing
+
+TOUCHING = 0.35  # share of neighbouring MNIST digits whose columns overlap
+MNIST_HEIGHT = 28
+
+
+def _trimmed(picture: np.ndarray, ink_light: bool) -> np.ndarray:
+    """The picture cut to its ink columns (ink: above 40 of 255 for light ink, below 215 for dark)."""
+    ink = picture > 40 if ink_light else picture < 215
+    columns = np.flatnonzero(ink.any(axis=0))
+    return picture[:, columns[0] : columns[-1] + 1]
+
+
+def _resized(picture: np.ndarray, factor: float) -> np.ndarray:
+    h, w = picture.shape
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    return np.asarray(Image.fromarray(picture).resize(size, Image.Resampling.BILINEAR))
+
+
+def _placed(parts: list[np.ndarray], lefts: list[int], tops: list[int], light_ink: bool, margin: int) -> np.ndarray:
+    """The parts on one canvas at (top, left), overlapping parts merged (the darker ink wins)."""
+    height = max(t + p.shape[0] for p, t in zip(parts, tops, strict=True)) + margin
+    width = max(x + p.shape[1] for p, x in zip(parts, lefts, strict=True)) + margin
+    canvas = np.full((height, width), 0 if light_ink else 255, np.uint8)
+    for part, x, y in zip(parts, lefts, tops, strict=True):
+        region = canvas[y : y + part.shape[0], x : x + part.shape[1]]
+        (np.maximum if light_ink else np.minimum)(region, part, out=region)
+    return canvas
+
+
+def mnist_number(
+    pictures: np.ndarray, labels: np.ndarray, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, str, list[bool]]:
+    """(picture, the number it shows, for each neighbouring pair whether their columns overlap), from `n` of the
+    MNIST `pictures` (28x28, light ink on black) chosen at random."""
+    chosen = rng.choice(len(labels), n, replace=False)
+    parts = [_trimmed(_resized(pictures[k], rng.uniform(0.85, 1.15)), ink_light=True) for k in chosen]
+    touching = [bool(rng.random() < TOUCHING) for _ in range(n - 1)]
+    margin = 8
+    lefts, tops, x = [], [], margin
+    for i, part in enumerate(parts):
+        lefts.append(x)
+        tops.append(margin + 4 + (MNIST_HEIGHT - part.shape[0]) // 2 + int(rng.integers(-3, 4)))
+        if i < n - 1:
+            x += part.shape[1] + (-int(rng.integers(0, 5)) if touching[i] else int(rng.integers(2, 13)))
+    text = "".join(str(int(labels[k])) for k in chosen)
+    return _placed(parts, lefts, tops, light_ink=True, margin=margin + 4), text, touching
+
+
+def pen_number(n: int, rng: np.random.Generator, font: str | None = None) -> tuple[np.ndarray, str]:
+    """(picture, the number it shows): `n` random digits written with pens of varying width and size, or printed in
+    `font` (a name of `writing.FONTS`) at varying sizes, on white paper."""
+    digits = [int(d) for d in rng.integers(0, 10, n)]
+    height = int(rng.integers(40, 161))
+    parts = []
+    for d in digits:
+        size = max(16, round(height * rng.uniform(0.85, 1.15)))
+        if font is None:
+            picture = writing.draw_strokes(writing.writer_strokes(d, rng), size, size * rng.uniform(1 / 20, 1 / 8), rng)
+        else:
+            picture = writing.printed(d, font, size, rng)
+        rows = np.flatnonzero((picture < 215).any(axis=1))
+        parts.append(_trimmed(picture[rows[0] : rows[-1] + 1], ink_light=False))
+    margin = height // 4
+    lefts, tops, x = [], [], margin
+    for part in parts:
+        lefts.append(x)
+        tops.append(margin + (height - part.shape[0]) // 2 + int(rng.integers(-height // 20, height // 20 + 1)))
+        x += part.shape[1] + int(height * rng.uniform(0.05, 0.4))
+    tops = [max(t, 0) for t in tops]
+    return _placed(parts, lefts, tops, light_ink=False, margin=margin), "".join(map(str, digits))
