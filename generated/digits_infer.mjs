@@ -2,7 +2,7 @@
 // Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 // weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 // template sha256: 583b9e17cf5778254cd388596c5e940a36059e391357a3924ee7d4ae98221a1a
-// runtime sha256: 13b73d5c91e9541bc04f96011b2c9597d2a5191793456f4af255da0517813a66
+// runtime sha256: 85bf6e1899a5b6fb45ea789906ad428c13fc24b3db2597bdfd544b4baeb172dc
 // model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 // accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 // train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}

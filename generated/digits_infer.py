@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 08f16268e9f000aa0197b4923fc2502fcf05854c51e1519062308ad6560c68fa
-# runtime sha256: 13b73d5c91e9541bc04f96011b2c9597d2a5191793456f4af255da0517813a66
+# runtime sha256: 85bf6e1899a5b6fb45ea789906ad428c13fc24b3db2597bdfd544b4baeb172dc
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -15239,11 +15239,7 @@ def _channels_first(shape):
 def _batches(name, args):
     """(n, 64) block counts of one input, batch by batch: a picture file, a .npy or a text table (or '-')."""
     lower = name.lower()
-    if _is_picture_name(lower):
-        if args.drop_column:
-            raise _InputError("--drop-column applies to tables, not to pictures")
-        yield prepare(read_picture(name), ink=args.ink).reshape(1, 64)
-    elif lower.endswith(".npy"):
+    if lower.endswith(".npy"):
         yield from _npy_table(name, args.drop_column, args.picture and args.ink)
     elif args.picture:
         yield _prepared(_text_picture(name, args.drop_column), args.ink)
@@ -15257,6 +15253,12 @@ def _lines(name, args, out):
         import json
 
     prefix = f"{name}: " if len(args.files) > 1 else ""
+    if _is_picture_name(name.lower()):
+        if args.drop_column:
+            raise _InputError("--drop-column applies to tables, not to pictures")
+        detail = read(read_picture(name), ink=args.ink, detail=True)
+        out.write(("" if args.json else prefix) + _reading_line(detail, args, name if prefix else None))
+        return 1
     done = 0
     for batch in _batches(name, args):
         pixels, _ = _as_pixels(batch, not args.no_range_check, done)
@@ -15274,6 +15276,33 @@ def _lines(name, args, out):
                 out.write(f"{prefix}{label if certain or args.unsure is None else args.unsure}\n")
         done += len(labels)
     return done
+
+
+def _reading_line(detail, args, name):
+    """One picture file's line: what `read()` found — its text (a digit the model is not sure of as --unsure's
+    mark), --proba: each digit's label and 10 probabilities ("|" between digits), --json: the detail as one JSON
+    object ({"file"} first when several files are read; "label" and "proba" too when it holds one digit)."""
+    digits = [item for item in detail["items"] if item["kind"] == "digit"]
+    if args.json:
+        import json
+
+        record = {"file": name} if name else {}
+        if len(digits) == 1:
+            record.update(label=digits[0]["label"], proba=digits[0]["proba"])
+        return json.dumps({**record, **detail}) + "\n"
+    if args.proba:
+        return " | ".join(" ".join([d["text"]] + [f"{v:.6f}" for v in d["proba"]]) for d in digits) + "\n"
+    if args.unsure is None:
+        return detail["text"] + "\n"
+    marked = [
+        (args.unsure if item["kind"] == "digit" and not item["sure"] else item["text"], item)
+        for item in detail["items"]
+    ]
+    lines = {}
+    for text, item in marked:
+        if item["line"] is not None and text:
+            lines.setdefault(item["line"], []).append(text)
+    return " ".join("".join(v) for v in lines.values()) + "\n"
 
 
 class _HeldOutput:
@@ -15331,16 +15360,24 @@ def _parser():
     parser = Parser(
         prog=os.path.basename(sys.argv[0]) or "digits_infer.py",
         description="Read handwritten digits: one line per image. Tables of block counts 0..16 (.npy, .csv, .tsv, "
-        ".txt or - for stdin: 64 values per row, or 8 rows of 8 per image) go to the model as they are; picture "
-        "files (.png, .jpg, ...; need Pillow) are prepared first, and so are arrays given with --picture.",
+        ".txt or - for stdin: 64 values per row, or 8 rows of 8 per image) go to the model as they are; a picture "
+        "file (.png, .jpg, ...; needs Pillow) is read whole: one line with the number it shows, line by line "
+        "('2026 42'), as read() finds it; arrays given with --picture are prepared as one digit per picture.",
         epilog="Exit status: 0 success, 1 self-test failed, 2 usage or input error (one line on stderr, nothing on "
         "stdout). For repeated shell use, `python -m digits_infer` (with the file's folder on the path) starts faster.",
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help="tables or pictures; - reads a text table from stdin")
     out = parser.add_mutually_exclusive_group()
-    out.add_argument("--proba", action="store_true", help="print the label then the 10 class probabilities per line")
     out.add_argument(
-        "--json", action="store_true", help="print one JSON object per image: label, sure (see SURE_AT), probabilities"
+        "--proba",
+        action="store_true",
+        help="print the label then the 10 class probabilities per line (per digit of a picture, '|' between them)",
+    )
+    out.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per image: label, sure (see SURE_AT), probabilities; per picture file, read()'s "
+        "detail (text, sure, items)",
     )
     out.add_argument(
         "--unsure",

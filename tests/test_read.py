@@ -5,11 +5,16 @@ of the number (finding, ordering and cutting the digits), whatever the model mak
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
+from PIL import Image
 
+from tests.artifact.test_cli import run
+from tests.conftest import MODEL_ARTIFACT
 from train import writing
 
 
@@ -114,3 +119,35 @@ def test_blank_pictures_and_batches_get_a_clear_error(shipped: ModuleType) -> No
         shipped.read(np.zeros((2, 40, 40), np.uint8))
     with pytest.raises(ValueError, match="ink="):
         shipped.read(np.zeros((40, 40), np.uint8), ink="blue")
+
+
+def test_the_command_line_reads_a_picture_file_whole(shipped: ModuleType, digits: tuple, tmp_path: Path) -> None:
+    pictures = digit_pictures(digits, 7)
+    number = side_by_side(pictures[:4], 8)
+    one = np.pad(pictures[4], 10, constant_values=255)
+    Image.fromarray(number).save(tmp_path / "number.png")
+    Image.fromarray(one).save(tmp_path / "one.png")
+    expected = shipped.read(number, detail=True)
+
+    def cli(*args: str) -> list[str]:
+        done = run(*args, artifact=MODEL_ARTIFACT)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    assert cli(str(tmp_path / "number.png")) == [expected["text"]]
+    assert cli(str(tmp_path / "one.png")) == [str(shipped.predict(shipped.prepare(one)))]  # one digit: as before
+    assert (
+        cli(str(tmp_path / "number.png"), str(tmp_path / "one.png"))[0]
+        == f"{tmp_path / 'number.png'}: {expected['text']}"
+    )
+    (record,) = [json.loads(line) for line in cli(str(tmp_path / "number.png"), "--json")]
+    assert record == json.loads(json.dumps(expected))
+    (record,) = [json.loads(line) for line in cli(str(tmp_path / "one.png"), "--json")]
+    assert record["label"] == int(record["text"])  # one digit: the table's "label" and "proba" as well
+    assert record["proba"] == record["items"][0]["proba"]
+    (line,) = cli(str(tmp_path / "number.png"), "--proba")
+    per_digit = [part.split() for part in line.split(" | ")]
+    assert [p[0] for p in per_digit] == list(expected["text"])
+    assert all(len(p) == 11 for p in per_digit)
+    (marked,) = cli(str(tmp_path / "number.png"), "--unsure", "?")
+    assert marked == "".join(item["text"] if item["sure"] else "?" for item in expected["items"])
