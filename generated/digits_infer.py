@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 08f16268e9f000aa0197b4923fc2502fcf05854c51e1519062308ad6560c68fa
-# runtime sha256: 85bf6e1899a5b6fb45ea789906ad428c13fc24b3db2597bdfd544b4baeb172dc
+# runtime sha256: f85b6667a8c081a5f242ab6e0113bfe3ed1688db7539f7f2aa0917241457792e
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -14654,7 +14654,7 @@ def _digit(g, t, pieces, box, scale):
         "proba": proba.tolist(),
         "logits": z.tolist(),
         "box": _picture_box(box, scale),
-        "counts": counts,
+        "counts": counts.tolist(),
         "margin": _margin(z),
     }
 
@@ -14818,7 +14818,6 @@ def _result(items):
         if item["line"] is not None and item["text"]:
             lines.setdefault(item["line"], []).append(item["text"])
     for item in items:
-        item.pop("counts", None)
         item.pop("margin", None)
     digits = [item for item in items if item["kind"] == "digit"]
     return {
@@ -14836,7 +14835,8 @@ def read(picture, *, ink="auto", detail=False):
     With `detail=True`, a dict: "text" (the string), "sure" (whether the model is sure of every digit; see `sure`),
     and "items" in reading order, each with "kind" ("digit", "mark" or "speck"), "text", "box" ([left, top, width,
     height] in the picture's pixels) and "line" (0 first, None off every line); a digit also has "label", "proba"
-    (calibrated, as `predict_proba`), "logits" (float32 values, as `logits`) and "sure". A picture of one digit is read exactly as `prepare()` reads it."""
+    (calibrated, as `predict_proba`), "logits" (float32 values, as `logits`), "sure" and "counts" (the 64 block
+    counts the model read, as `prepare` gives them). A picture of one digit is read exactly as `prepare()` reads it."""
     if ink not in ("auto", "dark", "light"):
         raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
     images, one = _as_images(picture)

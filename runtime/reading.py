@@ -65,7 +65,7 @@ def _digit(g, t, pieces, box, scale):
         "proba": proba.tolist(),
         "logits": z.tolist(),
         "box": _picture_box(box, scale),
-        "counts": counts,
+        "counts": counts.tolist(),
         "margin": _margin(z),
     }
 
@@ -229,7 +229,6 @@ def _result(items):
         if item["line"] is not None and item["text"]:
             lines.setdefault(item["line"], []).append(item["text"])
     for item in items:
-        item.pop("counts", None)
         item.pop("margin", None)
     digits = [item for item in items if item["kind"] == "digit"]
     return {
@@ -247,7 +246,8 @@ def read(picture, *, ink="auto", detail=False):
     With `detail=True`, a dict: "text" (the string), "sure" (whether the model is sure of every digit; see `sure`),
     and "items" in reading order, each with "kind" ("digit", "mark" or "speck"), "text", "box" ([left, top, width,
     height] in the picture's pixels) and "line" (0 first, None off every line); a digit also has "label", "proba"
-    (calibrated, as `predict_proba`), "logits" (float32 values, as `logits`) and "sure". A picture of one digit is read exactly as `prepare()` reads it."""
+    (calibrated, as `predict_proba`), "logits" (float32 values, as `logits`), "sure" and "counts" (the 64 block
+    counts the model read, as `prepare` gives them). A picture of one digit is read exactly as `prepare()` reads it."""
     if ink not in ("auto", "dark", "light"):
         raise ValueError(f"expected ink='auto', 'dark' or 'light'; got {ink!r}")
     images, one = _as_images(picture)

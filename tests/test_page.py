@@ -1,6 +1,8 @@
 """The drawing page in a real browser: headless Chromium (Debian's package) driven by Playwright. It opens the
-generated page straight from disk, draws digits with the mouse and reads the answers, compares the page's logits
-with the NumPy artifact's bit for bit, and fails on any console error or network request.
+generated page straight from disk, writes digits and numbers with the mouse and reads the answers, compares the
+page's logits and readings with the NumPy artifact's bit for bit, checks how it handles pointers (every coalesced
+position drawn, one reading per stroke, one finger, no right-click drawing) and a phone's screen, and fails on
+any console error or network request.
 
 Set DIGITS_INFER_SCREENSHOT=path to save the screenshot the README shows (`nox -s page` does)."""
 
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Chromium: apt-get install -y chromium (Debian's package; .ci/run installs it)"
 )
 
-# Strokes in the 280x280 drawing area, one list of points per pen-down, the way a person draws each digit.
+# Strokes in a 280x280 square of the drawing area, one list of points per pen-down, the way a person draws each digit.
 STROKES = {
     0: [[(140 + 55 * math.sin(t * math.pi / 10), 140 - 95 * math.cos(t * math.pi / 10)) for t in range(21)]],
     2: [[(80, 80), (140, 40), (195, 85), (90, 230), (205, 230)]],
@@ -84,9 +86,100 @@ def draw(page: object, strokes: list[list[tuple[float, float]]], variant: str = 
 @pytest.mark.parametrize("digit", sorted(STROKES))
 def test_drawing_a_digit_with_the_mouse_shows_its_label(page: object, digit: int, variant: str) -> None:
     draw(page, STROKES[digit], variant)
-    playwright.expect(page.locator("#digit")).to_have_text(str(digit))
+    playwright.expect(page.locator("#reading")).to_have_text(str(digit))
     playwright.expect(page.locator("#result")).to_contain_text(f"The model reads {digit}, with probability")
     assert page.locator("#bars .bar.top").count() == 1
+    assert page.locator("#digits li").count() == 1
+
+
+def number_strokes(digits: str, step: float, scale: float = 0.55) -> list[list[tuple[float, float]]]:
+    """The strokes of each digit of `digits`, shrunk by `scale` and set `step` pixels apart, left to right."""
+    return [
+        [(20 + k * step + scale * x, 30 + scale * y) for x, y in stroke]
+        for k, d in enumerate(digits)
+        for stroke in STROKES[int(d)]
+    ]
+
+
+@pytest.mark.parametrize(("number", "step"), [("2047", 140), ("74", 160), ("302", 95)])  # 302: touching digits
+def test_writing_a_number_with_the_mouse_reads_it(page: object, shipped: ModuleType, number: str, step: int) -> None:
+    draw(page, number_strokes(number, step))
+    playwright.expect(page.locator("#reading")).to_have_text(number)
+    assert page.locator("#digits li").count() == len(number)
+    playwright.expect(page.locator("#result")).to_contain_text(f"The model reads {number}")
+    picture = page.evaluate(
+        "() => { const c = document.getElementById('pad'); const d = c.getContext('2d').getImageData(0, 0, c.width,"
+        " c.height); return {data: Array.from(d.data), width: d.width, height: d.height, "
+        "reading: window.digitsInfer.read(d, {detail: true})}; }"
+    )
+    rgba = np.array(picture["data"], dtype=np.uint8).reshape(picture["height"], picture["width"], 4)
+    python = shipped.read(rgba, detail=True)
+    assert picture["reading"]["text"] == python["text"] == number
+    for js, py in zip(picture["reading"]["items"], python["items"], strict=True):
+        assert js["box"] == py["box"]
+        assert np.array_equal(np.float32(js["logits"]), np.float32(py["logits"]))
+
+
+def test_a_fast_stroke_draws_every_position_and_is_read_once_when_it_ends(page: object) -> None:
+    page.click("#clear")
+    reads = page.evaluate("() => window.digitsInfer.reads")
+    points = [(100 + 80 * math.cos(t / 6), 150 + 100 * math.sin(t / 6)) for t in range(38)]  # one quick oval
+    status = page.evaluate(
+        """(points) => {
+          const pad = document.getElementById('pad');
+          const r = pad.getBoundingClientRect();
+          const at = ([x, y]) => ({clientX: r.left + x, clientY: r.top + y, pointerId: 7, isPrimary: true,
+                                   pointerType: 'mouse', button: 0, buttons: 1, bubbles: true});
+          pad.dispatchEvent(new PointerEvent('pointerdown', at(points[0])));
+          // the browser delivers a fast stroke as one event per frame, the positions in between coalesced into it
+          const coalesced = points.slice(1).map((p) => new PointerEvent('pointermove', at(p)));
+          pad.dispatchEvent(new PointerEvent('pointermove', {...at(points.at(-1)), coalescedEvents: coalesced}));
+          const during = [document.getElementById('result').textContent, window.digitsInfer.reads];
+          pad.dispatchEvent(new PointerEvent('pointerup', at(points.at(-1))));
+          return during;
+        }""",
+        points,
+    )
+    assert status == ["Cleared. Nothing written yet.", reads]  # nothing read or announced while drawing
+    assert page.evaluate("() => window.digitsInfer.reads") == reads + 1  # one reading when the stroke ends
+    inked = page.evaluate(
+        """(points) => { const c = document.getElementById('pad').getContext('2d');
+          return points.map(([x, y]) => c.getImageData(Math.round(x), Math.round(y), 1, 1).data[0] < 128); }""",
+        points,
+    )
+    assert all(inked)  # every position the pointer passed is ink: the oval is round, not a heptagon
+
+
+def test_only_the_primary_pointer_and_the_left_button_draw(page: object) -> None:
+    page.click("#clear")
+    drawn = page.evaluate(
+        """() => {
+          const pad = document.getElementById('pad');
+          const r = pad.getBoundingClientRect();
+          const at = (x, y, extra) => ({clientX: r.left + x, clientY: r.top + y, bubbles: true, ...extra});
+          pad.dispatchEvent(new PointerEvent('pointerdown', at(50, 50, {pointerId: 3, isPrimary: false, button: 0})));
+          pad.dispatchEvent(new PointerEvent('pointerdown', at(150, 50, {pointerId: 1, isPrimary: true, button: 2})));
+          const c = pad.getContext('2d');
+          return [c.getImageData(50, 50, 1, 1).data[0], c.getImageData(150, 50, 1, 1).data[0]];
+        }"""
+    )
+    assert drawn == [255, 255]  # a second finger and a right click leave the paper white
+
+
+def test_on_a_phone_the_reading_is_in_view_and_the_canvas_is_sharp(page: object) -> None:
+    phone = page.context.browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=3)
+    try:
+        phone.goto(PAGE.as_uri())
+        size = phone.evaluate(
+            "() => { const c = document.getElementById('pad'); const r = c.getBoundingClientRect();"
+            " return [c.width, r.width]; }"
+        )
+        assert size[0] == round(3 * size[1])  # three canvas pixels per CSS pixel
+        draw(phone, number_strokes("74", 75, 0.3))
+        playwright.expect(phone.locator("#reading")).to_have_text("74")
+        assert phone.locator("#reading").bounding_box()["y"] + 40 < 844  # the answer shows without scrolling
+    finally:
+        phone.close()
 
 
 def test_the_page_prepares_the_drawing_as_the_python_artifact_does(page: object, shipped: ModuleType) -> None:
@@ -112,17 +205,17 @@ def test_the_page_computes_the_numpy_artifacts_logits_bit_for_bit(page: object, 
 def test_clear_and_the_keyboard_reset_the_page(page: object) -> None:
     draw(page, STROKES[7])
     page.click("#clear")
-    playwright.expect(page.locator("#digit")).to_have_text("–")
+    playwright.expect(page.locator("#reading")).to_have_text("–")
     draw(page, STROKES[7])
     page.locator("#pad").focus()
     page.keyboard.press("Delete")
-    playwright.expect(page.locator("#result")).to_have_text("Cleared. Nothing drawn yet.")
+    playwright.expect(page.locator("#result")).to_have_text("Cleared. Nothing written yet.")
     playwright.expect(page.locator("#meta")).to_contain_text(shipped_hash())
 
 
 def test_screenshot_for_the_readme(page: object, tmp_path: object) -> None:
-    draw(page, STROKES[2])
-    playwright.expect(page.locator("#digit")).to_have_text("2")
+    draw(page, number_strokes("2047", 140))
+    playwright.expect(page.locator("#reading")).to_have_text("2047")
     target = os.environ.get("DIGITS_INFER_SCREENSHOT")
     path = ROOT / target if target else tmp_path / "page.png"  # type: ignore[operator]
     page.screenshot(path=str(path), full_page=True)
