@@ -160,6 +160,13 @@ def realinput(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, default=False)
+def numbers(session: nox.Session) -> None:
+    """read()'s benchmark: numbers composed from MNIST digits and written with pens and fonts; docs/numbers."""
+    install(session, "run")
+    session.run("python", "-m", "report.numbers", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Benchmark the artifact against ONNX Runtime, torch and float64/float32 floors, one thread; writes docs/bench."""
     install(session, "bench")

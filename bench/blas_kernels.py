@@ -38,10 +38,19 @@ def inputs(artifact: str) -> np.ndarray:
     return np.concatenate([load_digits().data, load(artifact).check_inputs(30_000, 10_000)])
 
 
-def describes(weights_sha256: str) -> str:
-    """The first line of every docs table that describes one model's weights: the README quotes it with the table,
-    so a table written for other weights says so (`tests/test_readme.py` checks it against the working tree)."""
-    return f"Describes weights `{weights_sha256[:16]}`."
+def describes(weights_sha256: str, runtime_sha256: str) -> str:
+    """The first line of every docs table that describes one artifact: its weights and its runtime (the code it
+    ships, `prepare` and `read` included). The README quotes it with the table, so a table written for other
+    weights or by an older runtime says so (`tests/test_readme.py` checks it against the working tree)."""
+    return f"Describes weights `{weights_sha256[:16]}` and runtime `{runtime_sha256[:16]}`."
+
+
+def header_sha256(artifact: str | Path, what: str = "weights") -> str:
+    """The artifact's "weights" or "runtime" digest, read from its header lines (no import)."""
+    for line in Path(artifact).read_text(encoding="utf-8").splitlines()[:10]:
+        if line.startswith(f"# {what} sha256: "):
+            return line.split(": ", 1)[1].strip()
+    raise ValueError(f"{artifact}: no '# {what} sha256:' header line; is it a generated artifact?")
 
 
 def cpu_info() -> tuple[str, set[str]]:
@@ -87,14 +96,6 @@ def child(artifact: str, pixels_path: str) -> None:
     )
 
 
-def _weights_sha256(artifact: str) -> str:
-    """The artifact's weights digest, read from its header line (no import)."""
-    for line in Path(artifact).read_text(encoding="utf-8").splitlines()[:10]:
-        if line.startswith("# weights sha256: "):
-            return line.split(": ", 1)[1].strip()
-    raise ValueError(f"{artifact}: no '# weights sha256:' header line; is it a generated artifact?")
-
-
 def _write(path: Path, text: str) -> None:
     """Atomically: a temporary file beside `path`, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         pixels = Path(tmp, "pixels.npy")
         np.save(pixels, x)
         reference = None
-        weights = _weights_sha256(args.artifact)
+        weights = header_sha256(args.artifact)
         inputs_sha256 = hashlib.sha256(np.ascontiguousarray(x, dtype="<f8").tobytes()).hexdigest()
         if args.expect and args.expect.is_file():  # another run's digest counts only for the same weights and inputs
             recorded = json.loads(args.expect.read_text())
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"alone = batch {got['alone_equals_batch']}, self-test {got['self_test']}"
                     )
     lines = [
-        describes(weights),
+        describes(weights, header_sha256(args.artifact, "runtime")),
         "",
         (
             f"Python {platform.python_version()}, NumPy {np.__version__}, {platform.machine()}; "

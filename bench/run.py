@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from bench import measure
-from bench.blas_kernels import describes
+from bench.blas_kernels import describes, header_sha256
 from codegen.artifact import load_artifact
 
 # "ours / reference" targets the README states; the bench reports each ratio and whether it is met
@@ -82,7 +82,10 @@ def run(checkpoint_path: Path, artifact_path: Path, runs: int, train_time: bool)
     x = load_all()[0].astype(np.float64)  # what load_digits gives a user
     results: dict[str, Any] = {
         "machine": {**measure.machine(), "torch": torch.__version__, "onnxruntime": onnxruntime.__version__},
-        "model": {key: artifact.METADATA[key] for key in ("layer_sizes", "n_parameters", "weights_sha256")},
+        "model": {
+            **{key: artifact.METADATA[key] for key in ("layer_sizes", "n_parameters", "weights_sha256")},
+            "runtime_sha256": header_sha256(artifact_path, "runtime"),
+        },
     }
     with tempfile.TemporaryDirectory() as tmp:
         onnx_path = Path(tmp, "model.onnx")
@@ -160,7 +163,7 @@ def markdown(r: dict[str, Any]) -> str:
     m = r["machine"]
     ext = ", ".join(m["vector_extensions"]) or "unknown"
     lines = [
-        describes(r["model"]["weights_sha256"]),
+        describes(r["model"]["weights_sha256"], r["model"]["runtime_sha256"]),
         "",
         (
             f"Measured on: **{m['cpu']}** ({ext}; {m['cores']} cores), NumPy's BLAS {m['blas']} running its "

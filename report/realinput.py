@@ -22,6 +22,7 @@ from types import ModuleType
 
 import numpy as np
 
+from bench.blas_kernels import header_sha256
 from codegen.artifact import load_artifact
 from report import plots
 from train import paths, writing
@@ -89,12 +90,12 @@ def score(artifact: ModuleType) -> tuple[list[dict], list[dict], float]:
     return table, failures, ece
 
 
-def markdown(table: list[dict], ece: float, weights: str, fonts: Sequence[str]) -> str:
+def markdown(table: list[dict], ece: float, weights: str, runtime: str, fonts: Sequence[str]) -> str:
     """The README's table."""
     from bench.blas_kernels import describes
 
     lines = [
-        describes(weights),
+        describes(weights, runtime),
         "",
         "| what a person gives it | pictures | read correctly | most common mistakes |",
         "|---|---:|---:|---|",
@@ -141,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
     table, failures, ece = score(artifact)
-    text = markdown(table, ece, artifact.METADATA["weights_sha256"], fonts)
+    text = markdown(table, ece, artifact.METADATA["weights_sha256"], header_sha256(args.artifact, "runtime"), fonts)
     print(text)
     record = {"weights_sha256": artifact.METADATA["weights_sha256"], "seed": SEED, "ece": ece, "rows": table}
     write_atomically(args.out / "realinput.md", text.encode())

@@ -15,6 +15,7 @@ from train import paths
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 QUOTED = re.findall(r"<!-- (docs/[\w/.]+) -->\n(.*?)<!-- end -->", README, flags=re.DOTALL)
 DESCRIBES = re.compile(r"[Dd]escribes weights `([0-9a-f]{16})`")
+DESCRIBES_RUNTIME = re.compile(r"Describes weights `[0-9a-f]{16}` and runtime `([0-9a-f]{16})`")
 SAMPLE = re.compile(
     r"the sample describes weights `([0-9a-f]{16})`; a test checks they are in the file\):\n\n```python\n(.*?)\n```",
     re.DOTALL,
@@ -58,6 +59,7 @@ def test_readme_quotes_the_session_outputs() -> None:
         "docs/bench/bench.md",
         "docs/portability/kernels.md",
         "docs/realinput/realinput.md",
+        "docs/numbers/numbers.md",
     }
 
 
@@ -66,11 +68,33 @@ def test_each_quoted_table_equals_the_file_the_session_wrote(path: str, quoted: 
     assert quoted == (ROOT / path).read_text(encoding="utf-8"), f"README is stale: paste {path} again"
 
 
-@pytest.mark.parametrize("path", ["docs/bench/bench.md", "docs/portability/kernels.md", "docs/realinput/realinput.md"])
+TABLES_OF_ONE_ARTIFACT = [
+    "docs/bench/bench.md",
+    "docs/portability/kernels.md",
+    "docs/realinput/realinput.md",
+    "docs/numbers/numbers.md",
+]
+
+
+@pytest.mark.parametrize("path", TABLES_OF_ONE_ARTIFACT)
 def test_tables_of_one_model_say_which_weights_they_describe(path: str) -> None:
     described = DESCRIBES.match((ROOT / path).read_text(encoding="utf-8"))
     assert described, f"{path} must start with the weights it describes"
     require_it_describes_this_model(described.group(1), path)
+
+
+@pytest.mark.parametrize("path", TABLES_OF_ONE_ARTIFACT)
+def test_tables_of_one_artifact_were_written_by_the_runtime_it_ships(path: str) -> None:
+    # the runtime (prepare, read, the command line) is the same whatever the weights: a table written by an older
+    # runtime is stale, whichever model is under test
+    described = DESCRIBES_RUNTIME.match((ROOT / path).read_text(encoding="utf-8"))
+    assert described, f"{path} must start with the weights and runtime it describes"
+    with MODEL_ARTIFACT.open(encoding="utf-8") as f:
+        header = [next(f) for _ in range(10)]
+    runtime = next(line.split(": ", 1)[1].strip() for line in header if line.startswith("# runtime sha256: "))
+    assert runtime.startswith(described.group(1)), (
+        f"{path} was written by runtime {described.group(1)}: rerun its session"
+    )
 
 
 def test_the_sample_of_the_generated_file_is_in_the_generated_file() -> None:

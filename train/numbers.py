@@ -45,22 +45,24 @@ def _placed(parts: list[np.ndarray], lefts: list[int], tops: list[int], light_in
 
 
 def mnist_number(
-    pictures: np.ndarray, labels: np.ndarray, n: int, rng: np.random.Generator
+    pictures: np.ndarray, labels: np.ndarray, n: int, rng: np.random.Generator, touching: float | None = None
 ) -> tuple[np.ndarray, str, list[bool]]:
     """(picture, the number it shows, for each neighbouring pair whether their columns overlap), from `n` of the
-    MNIST `pictures` (28x28, light ink on black) chosen at random."""
+    MNIST `pictures` (28x28, light ink on black) chosen at random; neighbours overlap with probability `touching`
+    (default TOUCHING)."""
     chosen = rng.choice(len(labels), n, replace=False)
     parts = [_trimmed(_resized(pictures[k], rng.uniform(0.85, 1.15)), ink_light=True) for k in chosen]
-    touching = [bool(rng.random() < TOUCHING) for _ in range(n - 1)]
+    share = TOUCHING if touching is None else touching
+    touching_pairs = [bool(rng.random() < share) for _ in range(n - 1)]
     margin = 8
     lefts, tops, x = [], [], margin
     for i, part in enumerate(parts):
         lefts.append(x)
         tops.append(margin + 4 + (MNIST_HEIGHT - part.shape[0]) // 2 + int(rng.integers(-3, 4)))
         if i < n - 1:
-            x += part.shape[1] + (-int(rng.integers(0, 5)) if touching[i] else int(rng.integers(2, 13)))
+            x += part.shape[1] + (-int(rng.integers(0, 5)) if touching_pairs[i] else int(rng.integers(2, 13)))
     text = "".join(str(int(labels[k])) for k in chosen)
-    return _placed(parts, lefts, tops, light_ink=True, margin=margin + 4), text, touching
+    return _placed(parts, lefts, tops, light_ink=True, margin=margin + 4), text, touching_pairs
 
 
 def pen_number(n: int, rng: np.random.Generator, font: str | None = None) -> tuple[np.ndarray, str]:

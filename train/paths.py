@@ -16,3 +16,4 @@ REPORT = Path("reports")  # the offline report page and all its figures (not com
 DOCS = Path("docs")  # the images the README shows
 BENCH = Path("docs/bench")  # the benchmark's tables
 REALINPUT = Path("docs/realinput")  # the real-input benchmark's table and failure sheet
+NUMBERS = Path("docs/numbers")  # read()'s benchmark of whole numbers: table and failure sheet
