@@ -48,6 +48,12 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
         help="share of each batch re-drawn as another writer's hand through prepare()'s steps",
     )
     p.add_argument(
+        "--redrawn",
+        type=float,
+        default=t.augment.redrawn,
+        help="share of each batch swapped for its digits redrawn with pens, light and fonts, read by prepare()",
+    )
+    p.add_argument(
         "--calibration-folds",
         type=int,
         default=t.calibration_folds,
@@ -70,6 +76,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
                 t.augment,
                 enabled=not args.no_augment,
                 writers=dataclasses.replace(t.augment.writers, share=args.writers_share),
+                redrawn=args.redrawn,
             ),
             calibration_folds=args.calibration_folds,
         )

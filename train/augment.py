@@ -58,15 +58,48 @@ class AugmentConfig:
     thickness: float = 0.0  # blend towards a dilated (thicker) or eroded (thinner) stroke, up to this fraction
     noise: float = 0.0  # std of additive Gaussian noise, in raw pixel units
     writers: WritersConfig = field(default_factory=WritersConfig)
+    redrawn: float = 0.0  # share of each batch swapped for its digits redrawn with pens, light and fonts (train.redraw)
+    printed: float = 0.25  # of those, the share printed in a training font (a digit of the same label)
 
     def __post_init__(self) -> None:
         if isinstance(self.writers, dict):  # as stored in a checkpoint
             object.__setattr__(self, "writers", WritersConfig(**self.writers))
-        for name in ("rotate_deg", "scale", "shear_deg", "shift_px", "elastic_px", "thickness", "noise"):
+        for name in ("rotate_deg", "scale", "shear_deg", "shift_px", "elastic_px", "thickness", "noise", "redrawn"):
             if getattr(self, name) < 0:
                 raise ValueError(f"augmentation {name} must be non-negative, got {getattr(self, name)}")
         if self.scale >= 1 or self.thickness > 1:
             raise ValueError(f"augmentation scale must be < 1 and thickness <= 1, got {self.scale}, {self.thickness}")
+        if self.redrawn > 1 or not 0 <= self.printed <= 1:
+            raise ValueError(f"redrawn and printed shares must be in [0, 1], got {self.redrawn}, {self.printed}")
+
+
+def swap_for_redrawn(
+    out: torch.Tensor,
+    rows: torch.Tensor,
+    labels: torch.Tensor,
+    cfg: AugmentConfig,
+    pool: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+    generator: torch.Generator,
+) -> torch.Tensor:
+    """`out` (a batch's augmented counts) with a share `cfg.redrawn` of its rows swapped for the same digits (`rows`:
+    their rows in the data set) as `train.redraw` wrote them again and `prepare()` read them back — or, for a share
+    `cfg.printed` of those, for a printed digit of the same label."""
+    if not cfg.enabled or cfg.redrawn <= 0 or len(out) == 0:
+        return out
+    pens, printed, printed_labels = pool
+    n = len(out)
+    chosen = torch.rand(n, generator=generator) < cfg.redrawn
+    print_it = torch.rand(n, generator=generator) < cfg.printed
+    version = torch.randint(pens.shape[1], (n,), generator=generator)
+    pick = torch.rand(n, generator=generator)
+    out = out.clone()
+    for k in torch.nonzero(chosen).flatten().tolist():
+        if print_it[k]:
+            same = torch.nonzero(printed_labels == labels[k]).flatten()
+            out[k] = printed[same[int(pick[k] * len(same))]]
+        else:
+            out[k] = pens[rows[k], version[k]]
+    return out
 
 
 def _uniform(n: int, bound: float, generator: torch.Generator) -> torch.Tensor:

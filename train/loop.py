@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from train.augment import augment
+from train.augment import augment, swap_for_redrawn
 from train.config import TrainConfig
 from train.data import Split, split
 from train.model import MLP
@@ -79,6 +79,15 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
     loss_fn = nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
 
     x_train, y_train = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
+    rows_train = torch.from_numpy(data.train_index)
+    pool = None
+    if config.augment.enabled and config.augment.redrawn > 0:
+        from train import redraw
+
+        pool = tuple(
+            torch.from_numpy(np.asarray(a, dtype=np.float32 if a.ndim > 1 else np.int64))
+            for a in redraw.pool(config.prepare)
+        )
     x_test, y_test = torch.from_numpy(data.x_test), torch.from_numpy(data.y_test)
     result = TrainResult(config, model, data)
     terminal = progress and sys.stderr.isatty()
@@ -88,7 +97,10 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
         order = torch.randperm(len(x_train), generator=generator)
         for start in range(0, len(order), config.batch_size):
             batch = order[start : start + config.batch_size]
-            loss = loss_fn(model(augment(x_train[batch], config.augment, generator, config.prepare)), y_train[batch])
+            inputs = augment(x_train[batch], config.augment, generator, config.prepare)
+            if pool is not None:
+                inputs = swap_for_redrawn(inputs, rows_train[batch], y_train[batch], config.augment, pool, generator)
+            loss = loss_fn(model(inputs), y_train[batch])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

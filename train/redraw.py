@@ -1,0 +1,156 @@
+"""The data set's digits written again with other pens, printed in fonts, on paper under uneven light with dust —
+then read back by the artifact's own `prepare()`, so the model learns from exactly what `prepare()` makes of
+pictures like the ones people give it.
+
+Pens: each digit's 8x8 counts are enlarged (bilinear) and reduced to the ridge of its strokes, a line about one
+pixel wide, which is then drawn with a square pen of any width from one pixel to a fifth of the canvas, anti-aliased,
+dark on paper; some pictures get a lighting gradient, a shadow edge or a speck. Fonts: every digit printed in the
+fonts installed under `writing.FONT_DIR` except the benchmark's held-out `writing.FONTS` (bold, oblique, italic
+and condensed faces of the same families, where installed), at several sizes, slightly rotated.
+
+Nothing here sees the benchmark's stroke templates, its pen renderer or its fonts; `pool` makes the redrawn counts
+once per data set digit (seeded by the digit's row) and caches them on disk, so every training and every study
+fold uses the same redraws of its own training digits — never those of a test digit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from train import writing
+from train.data import PIXEL_MAX, load_all
+from train.files import write_atomically
+from train.representation import PrepareConfig, prepare
+
+VERSION = 1  # part of the cache key: bump when the drawing changes
+CACHE = Path(".cache/redraw")
+FONT_SIZES = (18, 28, 48, 96)
+
+
+def _skeleton(shape: np.ndarray) -> np.ndarray:
+    """The one-pixel-wide middle lines of a boolean shape (Zhang and Suen's thinning, vectorised)."""
+    b = np.pad(shape, 1).astype(np.uint8)
+    while True:
+        changed = False
+        for step in (0, 1):
+            p = [  # the neighbours P2..P9, clockwise from north
+                b[:-2, 1:-1],
+                b[:-2, 2:],
+                b[1:-1, 2:],
+                b[2:, 2:],
+                b[2:, 1:-1],
+                b[2:, :-2],
+                b[1:-1, :-2],
+                b[:-2, :-2],
+            ]
+            count = sum(q.astype(np.int16) for q in p)
+            turns = sum(((p[k] == 0) & (p[(k + 1) % 8] == 1)).astype(np.int16) for k in range(8))
+            if step == 0:
+                open_side = (p[0] * p[2] * p[4] == 0) & (p[2] * p[4] * p[6] == 0)
+            else:
+                open_side = (p[0] * p[2] * p[6] == 0) & (p[0] * p[4] * p[6] == 0)
+            remove = (b[1:-1, 1:-1] == 1) & (count >= 2) & (count <= 6) & (turns == 1) & open_side
+            if remove.any():
+                b[1:-1, 1:-1][remove] = 0
+                changed = True
+        if not changed:
+            return b[1:-1, 1:-1].astype(bool)
+
+
+def _ridge(counts: np.ndarray, side: int) -> np.ndarray:
+    """The digit's strokes as one-pixel lines: the counts enlarged to `side` (bicubic), blurred to round the blocks
+    off, cut at 35 % of the darkest ink, and thinned to their middle lines."""
+    small = Image.fromarray((counts.reshape(8, 8) / PIXEL_MAX).astype(np.float32), mode="F")
+    big = np.clip(np.asarray(small.resize((side, side), Image.Resampling.BICUBIC)), 0, 1)
+    g = np.asarray(Image.fromarray((big * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(side / 24)), float)
+    return _skeleton(g > 0.35 * g.max())
+
+
+def pen_picture(counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One data-set digit (64 counts) written again: a new pen width and canvas, paper, light and perhaps dust."""
+    side = int(rng.integers(28, 220))
+    ridge = _ridge(counts, side)
+    width = max(1, round(side * math.exp(rng.uniform(math.log(1 / side), math.log(0.2)))))  # 1 px .. 1/5
+    ink = Image.fromarray((ridge * 255).astype(np.uint8))
+    if width > 1:  # a round pen: the square dilation, its corners rounded off
+        ink = ink.filter(ImageFilter.MaxFilter(width | 1)).filter(ImageFilter.GaussianBlur(width / 4))
+        ink = ink.point(lambda v: 255 if v >= 128 else 0)
+    if rng.random() < 0.5:  # anti-aliased or soft
+        ink = ink.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.2)))
+    margin = int(side * rng.uniform(0.1, 0.6))
+    stroke = np.pad(np.asarray(ink, dtype=np.float64) / 255, margin)
+    paper, dark = rng.uniform(170, 255), rng.uniform(0, 90)
+    picture = paper - (paper - dark) * stroke
+    h, w = picture.shape
+    yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
+    angle = rng.uniform(0, 2 * math.pi)
+    across = np.cos(angle) * (xx - 0.5) + np.sin(angle) * (yy - 0.5)
+    light = rng.random()
+    if light < 0.25:  # lit from one side
+        picture *= 1 - rng.uniform(0.1, 0.35) * (across - across.min()) / max(np.ptp(across), 1e-9)
+    elif light < 0.4:  # a shadow across the sheet
+        picture *= 1 - rng.uniform(0.3, 0.6) / (1 + np.exp(-(across - rng.uniform(-0.3, 0.3)) * 25))
+    if rng.random() < 0.2:  # a speck of dust, anywhere
+        y, x, r = rng.integers(0, h), rng.integers(0, w), rng.uniform(1, max(2, side / 40))
+        picture[np.hypot(np.arange(h)[:, None] - y, np.arange(w)[None, :] - x) <= r] = dark
+    return np.clip(picture, 0, 255).astype(np.uint8)
+
+
+def training_fonts() -> list[Path]:
+    """The installed faces of writing.FONT_DIR that the benchmark does not hold out (none of writing.FONTS)."""
+    held_out = {writing.FONT_DIR / path for path in writing.FONTS.values()}
+    return sorted(p for p in writing.FONT_DIR.glob("*/*.ttf") if p not in held_out and "Math" not in p.name)
+
+
+def printed_picture(digit: int, font: Path, size: int, rng: np.random.Generator) -> np.ndarray:
+    """`digit` printed in `font` at `size` px, turned by up to 4 degrees, dark on white."""
+    face = ImageFont.truetype(str(font), size)
+    left, top, right, bottom = face.getbbox(str(digit))
+    margin = max(4, size // 3)
+    picture = Image.new("L", (right - left + 2 * margin, bottom - top + 2 * margin), 255)
+    ImageDraw.Draw(picture).text((margin - left, margin - top), str(digit), font=face, fill=int(rng.integers(0, 70)))
+    return np.asarray(picture.rotate(rng.uniform(-4, 4), resample=Image.Resampling.BILINEAR, fillcolor=255))
+
+
+def _key(prepare_config: PrepareConfig, per_image: int) -> str:
+    """The cache key: this module's drawing, the prepare() code and settings that read the pictures, the fonts."""
+    import runtime.prepare
+
+    fonts = [p.name for p in training_fonts()]
+    code = hashlib.sha256(Path(runtime.prepare.__file__).read_bytes()).hexdigest()
+    text = f"{VERSION} {prepare_config} {per_image} {fonts} {code}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def pool(prepare_config: PrepareConfig, per_image: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pens (1797, per_image, 64), printed (m, 64), printed labels (m,)): every data-set digit written `per_image`
+    times with pens (digit i's generator seeded by i), and every training font's digits, as `prepare()` reads them
+    with `prepare_config`; made once, then read from CACHE."""
+    path = CACHE / f"{_key(prepare_config, per_image)}.npz"
+    if path.is_file():
+        with np.load(path) as cached:
+            return cached["pens"], cached["printed"], cached["printed_labels"]
+    x, _ = load_all()
+    pens = np.empty((len(x), per_image, 64))
+    for i, counts in enumerate(x):
+        rng = np.random.default_rng([VERSION, i])
+        for j in range(per_image):
+            pens[i, j] = prepare(pen_picture(counts, rng), prepare_config)
+    printed, labels = [], []
+    for f, font in enumerate(training_fonts()):
+        for digit in range(10):
+            for s, size in enumerate(FONT_SIZES):
+                rng = np.random.default_rng([VERSION, 10_000 + f, digit, s])
+                printed.append(prepare(printed_picture(digit, font, size, rng), prepare_config))
+                labels.append(digit)
+    printed_array, label_array = np.array(printed).reshape(-1, 64), np.array(labels, dtype=np.int64)
+    buffer = io.BytesIO()
+    np.savez(buffer, pens=pens, printed=printed_array, printed_labels=label_array)
+    write_atomically(path, buffer.getvalue())
+    return pens, printed_array, label_array
