@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 08f16268e9f000aa0197b4923fc2502fcf05854c51e1519062308ad6560c68fa
-# runtime sha256: 10e65879ad5cebf91c9829c6d2a2c2d67871c98f799ff328524e08d55d80e7cc
+# runtime sha256: 364d5cd90d02500d0ad557e53ddfadc54316b16542b3eae4675c3fbcb951676e
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'printed': 0.25}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -13769,29 +13769,6 @@ _INK_FRACTION = 0.3  # of the 32x32 box inked: thin strokes thicken, bold ones t
 _DESLANT = True  # shear the ink upright (the data set's digits are upright)
 _SMOOTH = False  # a 3x3 box blur before binarising
 
-__all__ = [
-    "CHUNK_ROWS",
-    "CLASSES",
-    "FORWARD",
-    "LAYERS",
-    "METADATA",
-    "PREPARE",
-    "READING",  # noqa: F822 -- runtime.reading's, which builds on this module; in the artifact they are one
-    "SURE_AT",
-    "TEMPERATURE",
-    "check_digest",
-    "check_inputs",
-    "logits",
-    "predict",
-    "predict_proba",
-    "prepare",
-    "prepare_stages",
-    "read",  # noqa: F822 -- as READING
-    "read_picture",
-    "self_test",
-    "sure",
-]
-
 _CLASS_LIST = CLASSES.tolist()
 CHUNK_ROWS = 1024  # rows per pass: bounds temporary memory for any batch size (speed is flat from 512 up)
 _SHAPES = "one image shaped (64,) or (8, 8), or a batch shaped (n, 64) or (n, 8, 8)"
@@ -15446,6 +15423,30 @@ def _message(exc):
     message = " ".join(str(exc).split())
     message = message.replace("pass check_range=False", "pass --no-range-check")  # the shell's spelling
     return message.replace("through prepare()", "with --picture")
+
+
+__all__ = [
+    "CHUNK_ROWS",
+    "CLASSES",
+    "FORWARD",
+    "LAYERS",
+    "METADATA",
+    "PREPARE",
+    "READING",
+    "SURE_AT",
+    "TEMPERATURE",
+    "check_digest",
+    "check_inputs",
+    "logits",
+    "predict",
+    "predict_proba",
+    "prepare",
+    "prepare_stages",
+    "read",
+    "read_picture",
+    "self_test",
+    "sure",
+]
 
 
 if __name__ == "__main__":

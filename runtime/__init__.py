@@ -8,7 +8,8 @@ markers, in the order of `ARTIFACT_MODULES`.
 - `prepare`: any picture of a digit -> the data set's 8x8 block counts;
 - `reading`: a picture of a whole number, in one or more lines -> the digits read (`read`);
 - `pictures`: picture files -> the arrays `prepare` takes (`read_picture`, which the command line uses too);
-- `cli`: the command line and its file readers.
+- `cli`: the command line and its file readers;
+- `api`: the public surface, `__all__`, spliced last.
 
 Everything here is NumPy only and Python 3.9 clean: the artifact promises Python 3.9-3.13. The training side
 imports the same functions (`train.representation`, `train.calibrate`), so there is one copy of each.
@@ -20,4 +21,5 @@ ARTIFACT_MODULES = (  # spliced in this order
     "runtime.reading",
     "runtime.pictures",
     "runtime.cli",
-)  # spliced in this order
+    "runtime.api",
+)

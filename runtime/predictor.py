@@ -8,8 +8,7 @@ import sys
 
 import numpy as np
 
-from runtime.pictures import read_picture
-from runtime.prepare import PREPARE, _prepare_digest, prepare, prepare_stages
+from runtime.prepare import _prepare_digest
 from runtime.slots import (
     _CHECK_ROWS,
     _CHECK_SHA256,
@@ -26,35 +25,11 @@ from runtime.slots import (
     _WEIGHTS_SHA256,
     CLASSES,
     LAYERS,
-    METADATA,
     SURE_AT,
     TEMPERATURE,
 )
 
 # ------------------------------------------------------------------------------------ begin artifact code
-
-__all__ = [
-    "CHUNK_ROWS",
-    "CLASSES",
-    "FORWARD",
-    "LAYERS",
-    "METADATA",
-    "PREPARE",
-    "READING",  # noqa: F822 -- runtime.reading's, which builds on this module; in the artifact they are one
-    "SURE_AT",
-    "TEMPERATURE",
-    "check_digest",
-    "check_inputs",
-    "logits",
-    "predict",
-    "predict_proba",
-    "prepare",
-    "prepare_stages",
-    "read",  # noqa: F822 -- as READING
-    "read_picture",
-    "self_test",
-    "sure",
-]
 
 _CLASS_LIST = CLASSES.tolist()
 CHUNK_ROWS = 1024  # rows per pass: bounds temporary memory for any batch size (speed is flat from 512 up)

@@ -14,7 +14,7 @@ import numpy as np
 
 import runtime
 from codegen.render import artifact_code
-from runtime import cli, predictor, slots
+from runtime import api, cli, predictor, slots
 from runtime import prepare as runtime_prepare
 from tests.conftest import ROOT
 
@@ -63,8 +63,8 @@ def test_no_two_runtime_modules_define_the_same_name() -> None:
 
 
 def test_the_public_surface_is_defined_by_the_runtime(tiny_artifact: ModuleType) -> None:
-    assert set(predictor.__all__) == set(tiny_artifact.__all__)
-    for name in predictor.__all__:
+    assert set(api.__all__) == set(tiny_artifact.__all__)
+    for name in api.__all__:
         assert hasattr(tiny_artifact, name), name
         assert not name.startswith("_")
 

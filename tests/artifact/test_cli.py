@@ -71,7 +71,7 @@ def test_json_says_whether_the_model_is_sure_and_unsure_marks_the_rest(shipped: 
     sure = shipped.sure(x)
     assert [r["sure"] for r in rows] == sure.tolist()
     marked = run(str(folder / "mixed.npy"), "--unsure", "?").stdout.splitlines()
-    assert marked == [str(label) if s else "?" for label, s in zip(shipped.predict(x), sure, strict=True)]
+    assert marked == [str(label) if s else "?" for label, s in zip(shipped.predict(x), sure)]
     assert run(str(folder / "mixed.npy")).stdout.splitlines() == [str(v) for v in shipped.predict(x)]  # as before
 
 
