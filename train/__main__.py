@@ -53,6 +53,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
         default=t.augment.redrawn,
         help="share of each batch swapped for its digits redrawn with pens, light and fonts, read by prepare()",
     )
+    p.add_argument("--redraws", type=int, default=t.augment.redraws, help="pen versions of each digit for --redrawn")
     p.add_argument(
         "--calibration-folds",
         type=int,
@@ -77,6 +78,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
                 enabled=not args.no_augment,
                 writers=dataclasses.replace(t.augment.writers, share=args.writers_share),
                 redrawn=args.redrawn,
+                redraws=args.redraws,
             ),
             calibration_folds=args.calibration_folds,
         )

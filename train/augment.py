@@ -60,6 +60,7 @@ class AugmentConfig:
     writers: WritersConfig = field(default_factory=WritersConfig)
     redrawn: float = 0.0  # share of each batch swapped for its digits redrawn with pens, light and fonts (train.redraw)
     printed: float = 0.25  # of those, the share printed in a training font (a digit of the same label)
+    redraws: int = 3  # versions of each data-set digit redrawn with pens (made once, cached)
 
     def __post_init__(self) -> None:
         if isinstance(self.writers, dict):  # as stored in a checkpoint
@@ -69,6 +70,8 @@ class AugmentConfig:
                 raise ValueError(f"augmentation {name} must be non-negative, got {getattr(self, name)}")
         if self.scale >= 1 or self.thickness > 1:
             raise ValueError(f"augmentation scale must be < 1 and thickness <= 1, got {self.scale}, {self.thickness}")
+        if self.redraws < 1:
+            raise ValueError(f"redraws must be at least 1, got {self.redraws}")
         if self.redrawn > 1 or not 0 <= self.printed <= 1:
             raise ValueError(f"redrawn and printed shares must be in [0, 1], got {self.redrawn}, {self.printed}")
 

@@ -86,7 +86,7 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
 
         pool = tuple(
             torch.from_numpy(np.asarray(a, dtype=np.float32 if a.ndim > 1 else np.int64))
-            for a in redraw.pool(config.prepare)
+            for a in redraw.pool(config.prepare, config.augment.redraws)
         )
     x_test, y_test = torch.from_numpy(data.x_test), torch.from_numpy(data.y_test)
     result = TrainResult(config, model, data)

@@ -115,10 +115,14 @@ def distortion_label(augment: AugmentConfig) -> str:
 
 
 def config_key(config: TrainConfig, study: Study) -> str:
-    """Stable identity of a (configuration, study) pair, for caching."""
-    payload = json.dumps(
-        {"v": STUDY_VERSION, "config": config.to_dict(), "study": dataclasses.asdict(study)}, sort_keys=True
-    )
+    """Stable identity of a (configuration, study) pair, for caching. A knob added later is left out while it is
+    off (the redrawn digits: share 0 draws no random number, so the training is bit for bit the one before it
+    existed), so adding it neither invalidates the cache nor changes the study's recorded choice."""
+    described = config.to_dict()
+    if described["augment"]["redrawn"] == 0:
+        for knob in ("redrawn", "printed", "redraws"):
+            del described["augment"][knob]
+    payload = json.dumps({"v": STUDY_VERSION, "config": described, "study": dataclasses.asdict(study)}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
