@@ -50,5 +50,5 @@ def test_missing_fonts_are_named_not_silently_skipped(monkeypatch: pytest.Monkey
     monkeypatch.setattr(writing, "FONTS", {**writing.FONTS, "Imaginary Sans": "nowhere/Imaginary.ttf"})
     assert "Imaginary Sans" not in writing.fonts_available()
     table = [{"row": "r", "pictures": 1, "accuracy": 1.0, "most_common_mistakes": []}]
-    text = realinput.markdown(table, 0.0, "0" * 64, writing.fonts_available())
+    text = realinput.markdown(table, 0.0, "0" * 64, "1" * 64, writing.fonts_available())
     assert "Fonts not installed here, so not measured: Imaginary Sans" in text
