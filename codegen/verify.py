@@ -206,14 +206,16 @@ def _reading(artifact: ModuleType, picture: np.ndarray) -> dict:
 
 def number_pictures() -> list[np.ndarray]:
     """Pictures of whole numbers for `read()`'s parity: 24 composed from MNIST digits (2 to 6 digits, neighbours
-    often touching) and 8 written with pens, from fixed seeds (`train.numbers`)."""
+    often touching), 8 written with pens and 4 with a minus, a decimal point, a second line and a speck, from
+    fixed seeds (`train.numbers`)."""
     from train import numbers
     from train.outside import load_mnist
 
     mnist = load_mnist()
     rng = np.random.default_rng(20261128)
     pictures = [numbers.mnist_number(mnist.pictures, mnist.labels, 2 + k % 5, rng)[0] for k in range(24)]
-    return pictures + [numbers.pen_number(2 + k % 4, rng)[0] for k in range(8)]
+    pictures += [numbers.pen_number(2 + k % 4, rng)[0] for k in range(8)]
+    return pictures + [numbers.marked_number(rng)[0] for _ in range(4)]
 
 
 def verify(checkpoint_path: str | Path, artifact_path: str | Path) -> tuple[Parity, JsParity]:

@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 08f16268e9f000aa0197b4923fc2502fcf05854c51e1519062308ad6560c68fa
-# runtime sha256: 364d5cd90d02500d0ad557e53ddfadc54316b16542b3eae4675c3fbcb951676e
+# runtime sha256: b10e3c9cce3d28ea09a5bf1ee718c563f1e471a684c2d351ea6a482a6021b42b
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'printed': 0.25, 'redraws': 3}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -14603,6 +14603,7 @@ _PAIR = 1.1  # a group wider than this times its height may be two touching digi
 _WIDE = 1.2  # a group wider than this times its height is several touching digits, however sure the model is
 _DIGIT_WIDTH = 0.8  # a wide group holds as many digits as digits this share of its height wide fit
 _MARK = 0.35  # a dot or comma is at most this share of the line's height; a minus at least this share wide
+_DOT = 0.25  # a digit whose pieces are all shorter than this share of it is written in dots (a dotted pen)
 READING = {  # read()'s constants, for those who reproduce its steps (the JavaScript twin gets them rendered)
     "tall": _TALL,
     "stacked": _STACKED,
@@ -14610,6 +14611,7 @@ READING = {  # read()'s constants, for those who reproduce its steps (the JavaSc
     "wide": _WIDE,
     "digit_width": _DIGIT_WIDTH,
     "mark": _MARK,
+    "dot": _DOT,
 }
 
 
@@ -14730,12 +14732,15 @@ def _read_one(image, ink):
     digit, box = _grown(t, kept)
     height = box[1] - box[0] + 1
     big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
-    one_line = len(_writing_lines(t, digit, height)) == 1
-    if one_line and all(k in digit for k in big) and box[3] - box[2] + 1 <= _WIDE * height:
+    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
+    # one digit: its strokes stand in one line, seen at its own height and at the writing's (a second line of
+    # digits under a bigger one is not one digit) — or it is written in dots, each under _DOT of its height
+    one = len(_writing_lines(t, digit, height)) == 1 and len(lines) == 1
+    dots = all(t["tall"][k] < _DOT * height for k in digit)
+    if (one or dots) and all(k in digit for k in big) and box[3] - box[2] + 1 <= _WIDE * height:
         items = [{**_digit(g, t, digit, box, scale), "line": 0}]  # one digit: exactly what prepare() reads
         items += [{**_mark("speck", "", _box_of(t, [k]), scale), "line": None} for k in kept if k not in digit]
         return _result(items)
-    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
     rest = [k for k in kept if not any(k in line["pieces"] for line in lines)]
     items = []
     for number, line in enumerate(lines):

@@ -34,6 +34,7 @@ _PAIR = 1.1  # a group wider than this times its height may be two touching digi
 _WIDE = 1.2  # a group wider than this times its height is several touching digits, however sure the model is
 _DIGIT_WIDTH = 0.8  # a wide group holds as many digits as digits this share of its height wide fit
 _MARK = 0.35  # a dot or comma is at most this share of the line's height; a minus at least this share wide
+_DOT = 0.25  # a digit whose pieces are all shorter than this share of it is written in dots (a dotted pen)
 READING = {  # read()'s constants, for those who reproduce its steps (the JavaScript twin gets them rendered)
     "tall": _TALL,
     "stacked": _STACKED,
@@ -41,6 +42,7 @@ READING = {  # read()'s constants, for those who reproduce its steps (the JavaSc
     "wide": _WIDE,
     "digit_width": _DIGIT_WIDTH,
     "mark": _MARK,
+    "dot": _DOT,
 }
 
 
@@ -161,12 +163,15 @@ def _read_one(image, ink):
     digit, box = _grown(t, kept)
     height = box[1] - box[0] + 1
     big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
-    one_line = len(_writing_lines(t, digit, height)) == 1
-    if one_line and all(k in digit for k in big) and box[3] - box[2] + 1 <= _WIDE * height:
+    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
+    # one digit: its strokes stand in one line, seen at its own height and at the writing's (a second line of
+    # digits under a bigger one is not one digit) — or it is written in dots, each under _DOT of its height
+    one = len(_writing_lines(t, digit, height)) == 1 and len(lines) == 1
+    dots = all(t["tall"][k] < _DOT * height for k in digit)
+    if (one or dots) and all(k in digit for k in big) and box[3] - box[2] + 1 <= _WIDE * height:
         items = [{**_digit(g, t, digit, box, scale), "line": 0}]  # one digit: exactly what prepare() reads
         items += [{**_mark("speck", "", _box_of(t, [k]), scale), "line": None} for k in kept if k not in digit]
         return _result(items)
-    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
     rest = [k for k in kept if not any(k in line["pieces"] for line in lines)]
     items = []
     for number, line in enumerate(lines):

@@ -151,3 +151,20 @@ def test_the_command_line_reads_a_picture_file_whole(shipped: ModuleType, digits
     assert all(len(p) == 11 for p in per_digit)
     (marked,) = cli(str(tmp_path / "number.png"), "--unsure", "?")
     assert marked == "".join(item["text"] if item["sure"] else "?" for item in expected["items"])
+
+
+def test_a_line_under_a_bigger_one_and_a_digit_in_dots(shipped: ModuleType, digits: tuple) -> None:
+    pictures = digit_pictures(digits, 6)
+    top, bottom = side_by_side(pictures[:3], 10), np.kron(side_by_side(pictures[3:], 10), np.ones((2, 2), np.uint8))
+    sheet = np.full((top.shape[0] + bottom.shape[0], max(top.shape[1], bottom.shape[1])), 255, np.uint8)
+    sheet[: top.shape[0], : top.shape[1]] = top
+    sheet[top.shape[0] :, : bottom.shape[1]] = bottom  # a square sheet: two lines, not one big digit
+    detail = shipped.read(sheet, detail=True)
+    assert sorted({item["line"] for item in detail["items"] if item["kind"] == "digit"}) == [0, 1]
+    assert len(detail["text"].split(" ")) == 2
+    dots = np.full((300, 300), 255, np.uint8)
+    yy, xx = np.mgrid[0:300, 0:300]
+    for k in range(16):  # a 0 written in 16 dots: one digit, as prepare() reads it
+        angle = 2 * np.pi * k / 16
+        dots[np.hypot(yy - 150 - 110 * np.cos(angle), xx - 150 - 75 * np.sin(angle)) <= 9] = 20
+    assert shipped.read(dots) == str(shipped.predict(shipped.prepare(dots)))

@@ -87,3 +87,26 @@ def pen_number(n: int, rng: np.random.Generator, font: str | None = None) -> tup
         x += part.shape[1] + int(height * rng.uniform(0.05, 0.4))
     tops = [max(t, 0) for t in tops]
     return _placed(parts, lefts, tops, light_ink=False, margin=margin), "".join(map(str, digits))
+
+
+def marked_number(rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    """(picture, text): a pen-written number with a minus before it and a decimal point inside ("-12.5"), and a
+    speck of dust in a corner; and below it, a second line of digits ("-12.5 407")."""
+    first, first_text = pen_number(int(rng.integers(2, 5)), rng)
+    second, second_text = pen_number(int(rng.integers(2, 4)), rng)
+    height = int(np.ptp(np.flatnonzero((first < 215).any(axis=1)))) + 1
+    top = int(np.flatnonzero((first < 215).any(axis=1))[0])
+    columns = np.flatnonzero((first < 215).any(axis=0))
+    cut = int(columns[len(columns) // 2])
+    thick = max(2, height // 12)
+    minus = np.full((first.shape[0], height // 2 + 2 * thick), 255, np.uint8)
+    minus[top + height // 2 - thick // 2 : top + height // 2 + thick - thick // 2, thick:-thick] = 20
+    point = np.full((first.shape[0], 3 * thick), 255, np.uint8)
+    point[top + height - 2 * thick : top + height - thick, thick : 2 * thick] = 20
+    line = np.concatenate([minus, first[:, :cut], point, first[:, cut:]], axis=1)
+    width = max(line.shape[1], second.shape[1])
+    sheet = np.full((line.shape[0] + second.shape[0], width), 255, np.uint8)
+    sheet[: line.shape[0], : line.shape[1]] = line
+    sheet[line.shape[0] :, : second.shape[1]] = second
+    sheet[2:4, -4:-2] = 20  # dust
+    return sheet, f"-{first_text}{second_text}"  # the digits only: where the point falls depends on the cut
