@@ -166,12 +166,8 @@ def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
             json.dumps(
                 {
                     "images": images.tolist(),
-                    "pictures": [
-                        {"data": p.reshape(-1).tolist(), "width": p.shape[1], "height": p.shape[0]} for p in pictures
-                    ],
-                    "numbers": [
-                        {"data": p.reshape(-1).tolist(), "width": p.shape[1], "height": p.shape[0]} for p in numbers
-                    ],
+                    "pictures": [_as_image_data(p) for p in pictures],
+                    "numbers": [_as_image_data(p) for p in numbers],
                 }
             )
         )
@@ -194,6 +190,11 @@ def js_parity(artifact_path: str | Path, n_pictures: int = 500) -> JsParity:
         n_numbers=len(numbers),
         n_read_identical=sum(r == _reading(python, q) for r, q in zip(result["read"], numbers, strict=True)),
     )
+
+
+def _as_image_data(picture: np.ndarray) -> dict:
+    """A picture (h, w[, c]) as the JavaScript module takes it: {data, width, height}."""
+    return {"data": picture.reshape(-1).tolist(), "width": picture.shape[1], "height": picture.shape[0]}
 
 
 def _reading(artifact: ModuleType, picture: np.ndarray) -> dict:

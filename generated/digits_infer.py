@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 08f16268e9f000aa0197b4923fc2502fcf05854c51e1519062308ad6560c68fa
-# runtime sha256: b10e3c9cce3d28ea09a5bf1ee718c563f1e471a684c2d351ea6a482a6021b42b
+# runtime sha256: 41faa70c0bafc3be6626366fa8917e96818a40092472fcb0861dd0eee2208e33
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'printed': 0.25, 'redraws': 3}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -14366,7 +14366,7 @@ def _grown(t, pieces):
         grown = False
         for k in pieces:
             if k not in digit:
-                gap = max(top[k] - box[1], box[0] - bottom[k], left[k] - box[3], box[2] - right[k]) - 1
+                gap = _gap(t, k, box)
                 own = max(tall[k], wide[k], 2)  # a piece within its own size of the digit is part of it
                 near = (
                     own if mass[k] < _SPECK * mass[first] else max(_NEAR * max(box[1] - box[0], box[3] - box[2]), own)
@@ -14376,6 +14376,11 @@ def _grown(t, pieces):
                     box = [min(box[0], top[k]), max(box[1], bottom[k]), min(box[2], left[k]), max(box[3], right[k])]
                     grown = True
     return digit, box
+
+
+def _gap(t, k, box):
+    """Pixels between piece `k`'s box and `box` [top, bottom, left, right] (Chebyshev; 0 or less when they touch)."""
+    return max(t["top"][k] - box[1], box[0] - t["bottom"][k], t["left"][k] - box[3], box[2] - t["right"][k]) - 1
 
 
 def _cut_out(g, t, digit, box):
@@ -14672,12 +14677,10 @@ def _split(g, t, pieces, box, height, scale):
     crosses the column near each equal share of the width."""
     top, bottom, left, right = box
     width, tall = right - left + 1, max(height, bottom - top + 1)
-    whole = _digit(g, t, pieces, box, scale)
-    parts = int(np.floor(width / (_DIGIT_WIDTH * tall) + 0.5))
     if width <= _PAIR * tall:
-        return [whole]
-    if width <= _WIDE * tall or parts < 2:
-        parts = 2
+        return [_digit(g, t, pieces, box, scale)]
+    maybe_one = width <= _WIDE * tall  # one wide digit or two narrow ones: the model's margins decide
+    parts = 2 if maybe_one else int(np.floor(width / (_DIGIT_WIDTH * tall) + 0.5))
     profile = _cut_out(g, t, pieces, box)[2:-2].sum(axis=0)  # ink per column (exact: multiples of 1/1024)
     offset = max(left - 2, 0)
     reach = width // (4 * parts)
@@ -14688,8 +14691,10 @@ def _split(g, t, pieces, box, height, scale):
         cuts.append(centre - reach + int(np.argmin(window)))
     cuts.append(right + 1)
     items = [_digit(g, t, pieces, [top, bottom, a, b - 1], scale) for a, b in zip(cuts[:-1], cuts[1:])]
-    if width <= _WIDE * tall and min(item["margin"] for item in items) <= whole["margin"]:
-        return [whole]
+    if maybe_one:
+        whole = _digit(g, t, pieces, box, scale)
+        if min(item["margin"] for item in items) <= whole["margin"]:
+            return [whole]
     return items
 
 
@@ -14789,24 +14794,25 @@ def _stacked(t, pieces):
     return groups
 
 
-def _gap(t, k, box):
-    """Pixels between piece `k`'s box and `box` [top, bottom, left, right] (Chebyshev; 0 or less when they touch)."""
-    return max(t["top"][k] - box[1], box[0] - t["bottom"][k], t["left"][k] - box[3], box[2] - t["right"][k]) - 1
+def _joined(items, texts):
+    """`texts` (one per item, in reading order) as the reading's string: each line's texts run together, lines
+    separated by one space; items off every line (specks) and empty texts left out."""
+    lines = {}
+    for item, text in zip(items, texts):
+        if item["line"] is not None and text:
+            lines.setdefault(item["line"], []).append(text)
+    return " ".join("".join(v) for v in lines.values())
 
 
 def _result(items):
     """The detail of a reading: items in reading order (line by line, left to right; specks off every line last),
     their text joined (lines separated by one space), and whether every digit is sure."""
     items.sort(key=lambda item: (item["line"] is None, item["line"] or 0, item["box"][0]))
-    lines = {}
-    for item in items:
-        if item["line"] is not None and item["text"]:
-            lines.setdefault(item["line"], []).append(item["text"])
     for item in items:
         item.pop("margin", None)
     digits = [item for item in items if item["kind"] == "digit"]
     return {
-        "text": " ".join("".join(v) for v in lines.values()),
+        "text": _joined(items, [item["text"] for item in items]),
         "sure": all(d["sure"] for d in digits),
         "items": items,
     }
@@ -15279,15 +15285,9 @@ def _reading_line(detail, args, name):
         return " | ".join(" ".join([d["text"]] + [f"{v:.6f}" for v in d["proba"]]) for d in digits) + "\n"
     if args.unsure is None:
         return detail["text"] + "\n"
-    marked = [
-        (args.unsure if item["kind"] == "digit" and not item["sure"] else item["text"], item)
-        for item in detail["items"]
-    ]
-    lines = {}
-    for text, item in marked:
-        if item["line"] is not None and text:
-            lines.setdefault(item["line"], []).append(text)
-    return " ".join("".join(v) for v in lines.values()) + "\n"
+    items = detail["items"]
+    marked = [args.unsure if item["kind"] == "digit" and not item["sure"] else item["text"] for item in items]
+    return _joined(items, marked) + "\n"
 
 
 class _HeldOutput:

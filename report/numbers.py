@@ -14,7 +14,6 @@ docs/numbers/numbers.md is the README's table; docs/numbers/failures.png shows t
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,9 +23,8 @@ import numpy as np
 
 from bench.blas_kernels import header_sha256
 from codegen.artifact import load_artifact
-from report import plots
+from report import plots, realinput
 from train import numbers, paths, writing
-from train.files import write_atomically
 from train.outside import load_mnist
 
 SEED = 20261129  # each row's generator is seeded by (SEED, row number)
@@ -141,8 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = markdown(table, artifact.METADATA["weights_sha256"], header_sha256(args.artifact, "runtime"))
     print(text)
     record = {"weights_sha256": artifact.METADATA["weights_sha256"], "seed": SEED, "rows": table}
-    write_atomically(args.out / "numbers.md", text.encode())
-    write_atomically(args.out / "numbers.json", (json.dumps(record, indent=1) + "\n").encode())
+    realinput.write_table(args.out, "numbers", text, record)
     failure_sheet(failures, args.out / "failures.png")
     return 0
 

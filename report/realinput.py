@@ -128,6 +128,12 @@ def failure_sheet(artifact: ModuleType, failures: list[dict], path: Path, limit:
     return plots.gallery(inks, titles, path, f"Real-input benchmark: {len(failures)} misread, most confident first")
 
 
+def write_table(folder: Path, name: str, text: str, record: dict) -> None:
+    """A benchmark's README table (`name`.md) and its record (`name`.json) in `folder`, each written atomically."""
+    write_atomically(folder / f"{name}.md", text.encode())
+    write_atomically(folder / f"{name}.json", (json.dumps(record, indent=1) + "\n").encode())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m report.realinput", description=__doc__.splitlines()[0])
     p.add_argument("--artifact", type=Path, default=paths.ARTIFACT)
@@ -145,8 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = markdown(table, ece, artifact.METADATA["weights_sha256"], header_sha256(args.artifact, "runtime"), fonts)
     print(text)
     record = {"weights_sha256": artifact.METADATA["weights_sha256"], "seed": SEED, "ece": ece, "rows": table}
-    write_atomically(args.out / "realinput.md", text.encode())
-    write_atomically(args.out / "realinput.json", (json.dumps(record, indent=1) + "\n").encode())
+    write_table(args.out, "realinput", text, record)
     failure_sheet(artifact, failures, args.out / "failures.png")
     return 0
 

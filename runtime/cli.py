@@ -12,7 +12,7 @@ import numpy as np
 from runtime.pictures import _MAX_PICTURE_PIXELS, _is_picture_name, read_picture
 from runtime.predictor import _as_pixels, _scores, _softmax, self_test
 from runtime.prepare import prepare
-from runtime.reading import read
+from runtime.reading import _joined, read
 from runtime.slots import (
     _CHECK_ROWS,
     _CHECK_SHA256,
@@ -381,15 +381,9 @@ def _reading_line(detail, args, name):
         return " | ".join(" ".join([d["text"]] + [f"{v:.6f}" for v in d["proba"]]) for d in digits) + "\n"
     if args.unsure is None:
         return detail["text"] + "\n"
-    marked = [
-        (args.unsure if item["kind"] == "digit" and not item["sure"] else item["text"], item)
-        for item in detail["items"]
-    ]
-    lines = {}
-    for text, item in marked:
-        if item["line"] is not None and text:
-            lines.setdefault(item["line"], []).append(text)
-    return " ".join("".join(v) for v in lines.values()) + "\n"
+    items = detail["items"]
+    marked = [args.unsure if item["kind"] == "digit" and not item["sure"] else item["text"] for item in items]
+    return _joined(items, marked) + "\n"
 
 
 class _HeldOutput:

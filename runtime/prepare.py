@@ -281,7 +281,7 @@ def _grown(t, pieces):
         grown = False
         for k in pieces:
             if k not in digit:
-                gap = max(top[k] - box[1], box[0] - bottom[k], left[k] - box[3], box[2] - right[k]) - 1
+                gap = _gap(t, k, box)
                 own = max(tall[k], wide[k], 2)  # a piece within its own size of the digit is part of it
                 near = (
                     own if mass[k] < _SPECK * mass[first] else max(_NEAR * max(box[1] - box[0], box[3] - box[2]), own)
@@ -291,6 +291,11 @@ def _grown(t, pieces):
                     box = [min(box[0], top[k]), max(box[1], bottom[k]), min(box[2], left[k]), max(box[3], right[k])]
                     grown = True
     return digit, box
+
+
+def _gap(t, k, box):
+    """Pixels between piece `k`'s box and `box` [top, bottom, left, right] (Chebyshev; 0 or less when they touch)."""
+    return max(t["top"][k] - box[1], box[0] - t["bottom"][k], t["left"][k] - box[3], box[2] - t["right"][k]) - 1
 
 
 def _cut_out(g, t, digit, box):

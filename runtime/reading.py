@@ -17,6 +17,7 @@ from runtime.prepare import (
     _as_images,
     _counts,
     _cut_out,
+    _gap,
     _grown,
     _ink,
     _piece_table,
@@ -103,12 +104,10 @@ def _split(g, t, pieces, box, height, scale):
     crosses the column near each equal share of the width."""
     top, bottom, left, right = box
     width, tall = right - left + 1, max(height, bottom - top + 1)
-    whole = _digit(g, t, pieces, box, scale)
-    parts = int(np.floor(width / (_DIGIT_WIDTH * tall) + 0.5))
     if width <= _PAIR * tall:
-        return [whole]
-    if width <= _WIDE * tall or parts < 2:
-        parts = 2
+        return [_digit(g, t, pieces, box, scale)]
+    maybe_one = width <= _WIDE * tall  # one wide digit or two narrow ones: the model's margins decide
+    parts = 2 if maybe_one else int(np.floor(width / (_DIGIT_WIDTH * tall) + 0.5))
     profile = _cut_out(g, t, pieces, box)[2:-2].sum(axis=0)  # ink per column (exact: multiples of 1/1024)
     offset = max(left - 2, 0)
     reach = width // (4 * parts)
@@ -119,8 +118,10 @@ def _split(g, t, pieces, box, height, scale):
         cuts.append(centre - reach + int(np.argmin(window)))
     cuts.append(right + 1)
     items = [_digit(g, t, pieces, [top, bottom, a, b - 1], scale) for a, b in zip(cuts[:-1], cuts[1:])]
-    if width <= _WIDE * tall and min(item["margin"] for item in items) <= whole["margin"]:
-        return [whole]
+    if maybe_one:
+        whole = _digit(g, t, pieces, box, scale)
+        if min(item["margin"] for item in items) <= whole["margin"]:
+            return [whole]
     return items
 
 
@@ -220,24 +221,25 @@ def _stacked(t, pieces):
     return groups
 
 
-def _gap(t, k, box):
-    """Pixels between piece `k`'s box and `box` [top, bottom, left, right] (Chebyshev; 0 or less when they touch)."""
-    return max(t["top"][k] - box[1], box[0] - t["bottom"][k], t["left"][k] - box[3], box[2] - t["right"][k]) - 1
+def _joined(items, texts):
+    """`texts` (one per item, in reading order) as the reading's string: each line's texts run together, lines
+    separated by one space; items off every line (specks) and empty texts left out."""
+    lines = {}
+    for item, text in zip(items, texts):
+        if item["line"] is not None and text:
+            lines.setdefault(item["line"], []).append(text)
+    return " ".join("".join(v) for v in lines.values())
 
 
 def _result(items):
     """The detail of a reading: items in reading order (line by line, left to right; specks off every line last),
     their text joined (lines separated by one space), and whether every digit is sure."""
     items.sort(key=lambda item: (item["line"] is None, item["line"] or 0, item["box"][0]))
-    lines = {}
-    for item in items:
-        if item["line"] is not None and item["text"]:
-            lines.setdefault(item["line"], []).append(item["text"])
     for item in items:
         item.pop("margin", None)
     digits = [item for item in items if item["kind"] == "digit"]
     return {
-        "text": " ".join("".join(v) for v in lines.values()),
+        "text": _joined(items, [item["text"] for item in items]),
         "sure": all(d["sure"] for d in digits),
         "items": items,
     }

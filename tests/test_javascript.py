@@ -151,7 +151,10 @@ def test_hostile_metadata_cannot_break_the_module_or_the_page(
     hostile = {f"k{i}": text for i, text in enumerate([*HOSTILE, "</script><script>alert(1)</script>", "<!--"])}
     arrays = dataclasses.replace(arrays, metadata={**arrays.metadata, "notes": hostile})
     texts = render_all(arrays)
-    assert "</script><script>" not in texts[".html"].split('<script type="module" id="digits-infer">', 1)[1].rsplit("</script>", 2)[0]
+    assert (
+        "</script><script>"
+        not in texts[".html"].split('<script type="module" id="digits-infer">', 1)[1].rsplit("</script>", 2)[0]
+    )
     path = write_all(tmp_path, texts)
     module = import_file(path, "hostile_twin")
     code = (

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from bench.blas_kernels import header_sha256
 from tests.conftest import MODEL_ARTIFACT, MODEL_CHECKPOINT, ROOT
 from train import paths
 
@@ -24,9 +25,7 @@ SAMPLE = re.compile(
 
 def working_tree_weights() -> str:
     """The weights SHA-256 of the artifact under test, read from its header (no import)."""
-    with MODEL_ARTIFACT.open(encoding="utf-8") as f:
-        header = [next(f) for _ in range(10)]
-    return next(line.split(": ", 1)[1].strip() for line in header if line.startswith("# weights sha256: "))
+    return header_sha256(MODEL_ARTIFACT, "weights")
 
 
 def model_was_rebuilt() -> bool:
@@ -89,9 +88,7 @@ def test_tables_of_one_artifact_were_written_by_the_runtime_it_ships(path: str) 
     # runtime is stale, whichever model is under test
     described = DESCRIBES_RUNTIME.match((ROOT / path).read_text(encoding="utf-8"))
     assert described, f"{path} must start with the weights and runtime it describes"
-    with MODEL_ARTIFACT.open(encoding="utf-8") as f:
-        header = [next(f) for _ in range(10)]
-    runtime = next(line.split(": ", 1)[1].strip() for line in header if line.startswith("# runtime sha256: "))
+    runtime = header_sha256(MODEL_ARTIFACT, "runtime")
     assert runtime.startswith(described.group(1)), (
         f"{path} was written by runtime {described.group(1)}: rerun its session"
     )
