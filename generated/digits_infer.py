@@ -2,10 +2,10 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: b96a740b66e2d49bba389f719057874083cb1fb12c5db1ab99c7a6decdda923e
 # template sha256: 08f16268e9f000aa0197b4923fc2502fcf05854c51e1519062308ad6560c68fa
-# runtime sha256: 41faa70c0bafc3be6626366fa8917e96818a40092472fcb0861dd0eee2208e33
+# runtime sha256: 4f1bc680ba7ff304abd2a03fb3dd17d35f0b7a48c673cb9aa09aacc48598caf6
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
-# train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'printed': 0.25, 'redraws': 3}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
+# train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.0, 'redraws': 3}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
 """Handwritten-digit classifier, generated from a PyTorch model; needs only NumPy.
 
 The model reads the digits data set's representation: 8x8 blocks, each the count 0..16 of inked pixels in a 4x4
@@ -78,7 +78,7 @@ METADATA = {
                 'thickness': 0.5,
             },
             'redrawn': 0.0,
-            'printed': 0.25,
+            'fonts': 0.0,
             'redraws': 3,
         },
         'split_seed': 0,
@@ -14153,10 +14153,11 @@ def _as_images(image):
             hint = "; channels first? move them last: np.moveaxis(picture, 0, -1)"
         raise ValueError(f"expected {_PICTURES}, at least 8x8; got shape {a.shape}{hint}")
     one = len(spatial) == 2
-    a = a.reshape((1, *a.shape) if one else a.shape).astype(np.float64)
     if a.size == 0:
+        a = a.reshape((1, *a.shape) if one else a.shape).astype(np.float64)
         return a.reshape(a.shape[: a.ndim - (channels > 0)]), one
-    lo, hi = float(a.min()), float(a.max())
+    lo, hi = float(a.min()), float(a.max())  # on the picture as given: 8-bit pixels are quicker to scan
+    a = a.reshape((1, *a.shape) if one else a.shape).astype(np.float64)
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError("expected finite pixel values; the picture holds NaN or infinity")
     if lo < 0:
@@ -14178,7 +14179,10 @@ def _composite(a):
     like ink on paper."""
     channels = a.shape[-1]
     if channels >= 3:
-        gray = (a[..., 0] * _LUMA[0] + a[..., 1] * _LUMA[1] + a[..., 2] * _LUMA[2]) / 65536.0
+        gray = a[..., 0] * _LUMA[0]
+        gray += a[..., 1] * _LUMA[1]
+        gray += a[..., 2] * _LUMA[2]
+        gray /= 65536.0
     else:
         gray = a[..., 0]
     if channels in (2, 4):
@@ -14203,8 +14207,13 @@ def _median(v):
 
 
 def _on_grid(v, grid):
-    """`v` rounded to the nearest multiple of 1/grid, halves up: elementwise, so the same in every language."""
-    return np.floor(v * grid + 0.5) / grid
+    """`v` (an array) rounded to the nearest multiple of 1/grid, halves up: elementwise, so the same in every
+    language (worked in one new array: these pictures are large)."""
+    out = v * grid
+    out += 0.5
+    np.floor(out, out=out)
+    out /= grid
+    return out
 
 
 def _reduced(g, side=_MAX_SIDE):
@@ -14234,8 +14243,8 @@ def _paper(g):
     h, w = g.shape
     side = -(-max(h, w) // _LIGHT_CELLS)
     ch, cw = -(-h // side), -(-w // side)
-    padded = np.pad(g, ((0, ch * side - h), (0, cw * side - w)), mode="edge")
-    cells = _cells_window(_cells_window(padded.reshape(ch, side, cw, side).max(axis=(1, 3)), np.maximum), np.minimum)
+    brightest = np.maximum.reduceat(np.maximum.reduceat(g, np.arange(0, w, side), axis=1), np.arange(0, h, side))
+    cells = _cells_window(_cells_window(brightest, np.maximum), np.minimum)
 
     def between(n, n_cells):  # each pixel's two nearest cell centres (the edge cell twice beyond the edge
         at = (np.arange(n, dtype=np.float64) + 0.5) / side - 0.5  # centres) and its weight on the second
@@ -14246,7 +14255,12 @@ def _paper(g):
     x0, x1, fx = between(w, cw)
     y0, y1, fy = between(h, ch)
     across = cells[:, x0] * (1 - fx) + cells[:, x1] * fx
-    return across[y0] * (1 - fy).reshape(-1, 1) + across[y1] * fy.reshape(-1, 1)
+    paper = across[y0]
+    paper *= (1 - fy).reshape(-1, 1)
+    below = across[y1]
+    below *= fy.reshape(-1, 1)
+    paper += below
+    return paper
 
 
 def _evened(g):
@@ -14254,8 +14268,13 @@ def _evened(g):
     the paper nearby, on the input grid; what is at least _PAPER_SHARE as bright as the paper nearby is paper."""
     if max(g.shape) < _LIGHT_MIN_SIDE:
         return g
-    evened = _on_grid(np.minimum(g / np.maximum(_paper(g), 1 / 255), 1.0), _INPUT_GRID)
-    return np.where(evened >= _PAPER_SHARE, 1.0, evened)
+    paper = _paper(g)
+    np.maximum(paper, 1 / 255, out=paper)
+    evened = np.divide(g, paper, out=paper)
+    np.minimum(evened, 1.0, out=evened)
+    evened = _on_grid(evened, _INPUT_GRID)
+    evened[evened >= _PAPER_SHARE] = 1.0
+    return evened
 
 
 def _pieces(mask):
@@ -14447,14 +14466,19 @@ def _ink(g, ink):
     paper's light divided out, the background found (`ink`: "dark", "light" or "auto") and contrast-stretched."""
     g = _reduced(_on_grid(g, _INPUT_GRID))
     paper = _evened(g) if ink != "light" else None  # dark ink on paper, the paper's light divided out
+    middle = _median(paper) if ink != "light" else None
     if ink == "auto":  # the background is the majority: dark ink when the middle value is nearer the light end
-        ink = "dark" if _median(paper) > (paper.min() + paper.max()) / 2 else "light"
+        ink = "dark" if middle > (paper.min() + paper.max()) / 2 else "light"
     g = 1.0 - (paper if ink == "dark" else _evened(1.0 - g))  # ink high, the background low
-    background = _median(g)
+    # the median of 1 - paper is 1 - the median of paper, exactly: the values are on the input grid in [0, 1]
+    background = 1.0 - middle if ink == "dark" else _median(g)
     span = g.max() - background
     if not span > 1 / 255:
         raise ValueError("no ink found: the image is blank or uniform")
-    return _on_grid(np.clip((g - background) / span, 0.0, 1.0), _INK_GRID)
+    g -= background
+    g /= span
+    np.clip(g, 0.0, 1.0, out=g)
+    return _on_grid(g, _INK_GRID)
 
 
 def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
