@@ -1,5 +1,5 @@
 """The benchmark's measurements, one named step each: the machine, parity, predict speed against ONNX Runtime, torch
-and two floors, cold start with and without a bytecode cache, the weight-literal layout, memory, build times.
+and two floors, the picture path (prepare + predict), cold start with and without a bytecode cache, the weight-literal layout, memory, build times.
 
 Every ratio compares numbers measured in the same run on the same machine; times are medians of repeated calls,
 cold starts medians over fresh processes. One thread everywhere: `threadpoolctl` here, `ONE_THREAD` in children.
@@ -104,6 +104,17 @@ def predict_speed(candidates: dict[str, Callable[[np.ndarray], Any]], x: np.ndar
             name: median_seconds(lambda f=fn, b=batch: f(b), budget, repeat) for name, fn in candidates.items()
         }
     return speed
+
+
+def picture_path(artifact: ModuleType) -> dict[str, float]:
+    """Median seconds of `predict(prepare(picture))` per picture, for each size of `bench.pictures` (the ten
+    digits read in turn, one call timing all ten)."""
+    from bench.pictures import pictures
+
+    return {
+        size: median_seconds(lambda p=pics: [artifact.predict(artifact.prepare(q)) for q in p], 3.0, 7) / len(pics)
+        for size, pics in pictures().items()
+    }
 
 
 def _ort_session_code(onnx_path: Path) -> str:

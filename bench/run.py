@@ -24,6 +24,11 @@ TARGETS = {
     "cold start with bytecode cache": 1.15,
     "`python -m digits_infer picture.png` ÷ `import numpy, PIL.Image`": 1.5,
 }
+PICTURE_TARGETS = {  # seconds for prepare() + predict() of one picture (bench.pictures), the budgets
+    "280x280 canvas": 5e-3,
+    "1000x800 photo": 20e-3,
+    "A4 scan, 300 dpi": 300e-3,
+}
 PEAK_MIB = 400e6 / 2**20  # 400 MB: the most any input of bench.hostile may cost the command line
 SHELL_RUNS = 21  # interleaved runs of each shell call
 SHELL_BASELINE = 'python -c "import numpy, PIL.Image"'
@@ -111,6 +116,7 @@ def run(checkpoint_path: Path, artifact_path: Path, runs: int, train_time: bool)
             "torch": lambda b: torch_logits(b).argmax(1),
         }
         results["speed_seconds"] = measure.predict_speed(candidates, x)
+        results["picture_seconds"] = measure.picture_path(artifact)
         results["cold_start_seconds"] = measure.cold_start(artifact_path, checkpoint_path, onnx_path, runs)
         results["peak_rss_mib"] = measure.peak_rss(artifact_path, onnx_path)
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,6 +154,10 @@ def ratios(r: dict[str, Any]) -> dict[str, Any]:
         "shell_over_import_numpy_pil": shell,
         "peak_mib_hostile": {"max": max(v["peak_mib"] for v in r["hostile_inputs"].values()), "target": PEAK_MIB},
         "targets": {k: {"ratio": v, "target": TARGETS[k], "met": v <= TARGETS[k]} for k, v in checks.items()},
+        "picture_targets": {
+            k: {"seconds": v, "target": PICTURE_TARGETS[k], "met": v <= PICTURE_TARGETS[k]}
+            for k, v in r["picture_seconds"].items()
+        },
     }
 
 
@@ -185,6 +195,13 @@ def markdown(r: dict[str, Any]) -> str:
     ]
     for size, over in r["ratios"]["artifact_over"].items():
         lines.append(f"| {size} | " + " | ".join(f"{over[n]:.2f}×" for n in names[1:]) + " |")
+    lines += [
+        "",
+        "| `predict(prepare(picture))`, one picture (bench/pictures.py) | time | target | met |",
+        "|---|---:|---:|---|",
+    ]
+    for k, v in r["ratios"]["picture_targets"].items():
+        lines.append(f"| {k} | {_t(v['seconds'])} | ≤ {_t(v['target'])} | {'yes' if v['met'] else '**no**'} |")
     lines += [
         "",
         "| cold start: fresh process, import + predict one image | time | ÷ `import numpy` |",
