@@ -31,27 +31,40 @@ def test_pen_pictures_are_reproducible_dark_on_paper_and_vary_the_pen() -> None:
     assert max(inked) > 4 * min(inked)  # fine pens and markers both
 
 
-def test_training_fonts_never_include_the_benchmarks_held_out_fonts() -> None:
+def test_training_fonts_never_include_the_benchmarks_or_the_validation_fonts() -> None:
     held_out = {writing.FONT_DIR / path for path in writing.FONTS.values()}
-    fonts = redraw.training_fonts()
-    assert not held_out & set(fonts)
-    assert all(font.suffix == ".ttf" for font in fonts)
+    fonts, validation = set(redraw.training_fonts()), set(redraw.validation_fonts())
+    assert not held_out & (fonts | validation)
+    assert not fonts & validation
+    assert all(font.suffix == ".ttf" for font in fonts | validation)
+    assert len(fonts) > len(validation) > 0 or not writing.fonts_available()
 
 
-def test_the_swap_takes_the_digits_own_redraws_or_a_printed_digit_of_its_label() -> None:
-    pens = torch.arange(20 * 2 * 64, dtype=torch.float32).reshape(20, 2, 64)  # row r, version v: distinct values
+def test_the_swap_takes_the_digits_own_redraws_or_a_printed_digit_of_its_label_in_their_shares() -> None:
+    pens = 1 + torch.arange(20 * 2 * 64, dtype=torch.float32).reshape(20, 2, 64)  # row r, version v: distinct values
     printed = torch.full((10, 64), -1.0) - torch.arange(10, dtype=torch.float32).reshape(-1, 1)  # -1 - label
     pool = (pens, printed, torch.arange(10))
-    rows, labels = torch.tensor([3, 7, 11, 19] * 50), torch.tensor([4, 1, 9, 0] * 50)
-    batch = torch.zeros(200, 64)
-    out = swap_for_redrawn(batch, rows, labels, AugmentConfig(enabled=True, redrawn=0.5), pool, torch.Generator())
-    swapped = (out != 0).any(axis=1)
-    assert 0.35 < swapped.float().mean() < 0.65
-    for k in torch.nonzero(swapped).flatten().tolist():
-        if out[k, 0] < 0:
-            assert out[k, 0] == -1 - labels[k]  # printed: the same label
-        else:
-            assert any(torch.equal(out[k], pens[rows[k], v]) for v in range(2))  # its own redraws only
+    rows, labels = torch.tensor([3, 7, 11, 19] * 100), torch.tensor([4, 1, 9, 0] * 100)
+    batch = torch.zeros(400, 64)
+    config = AugmentConfig(enabled=True, redrawn=0.3, fonts=0.2)
+    out = swap_for_redrawn(batch, rows, labels, config, pool, torch.Generator())
+    as_printed, as_pen = out[:, 0] < 0, out[:, 0] > 0
+    assert 0.13 < as_printed.float().mean() < 0.27
+    assert 0.22 < as_pen.float().mean() < 0.38
+    for k in torch.nonzero(as_printed).flatten().tolist():
+        assert out[k, 0] == -1 - labels[k]  # printed: the same label
+    for k in torch.nonzero(as_pen).flatten().tolist():
+        assert any(torch.equal(out[k], pens[rows[k], v]) for v in range(2))  # its own redraws only
+    fonts_only = swap_for_redrawn(
+        batch,
+        rows,
+        labels,
+        AugmentConfig(enabled=True, fonts=0.2),
+        (pens[:0], printed, torch.arange(10)),  # no pen redraws made
+        torch.Generator(),
+    )
+    assert 0.13 < (fonts_only[:, 0] < 0).float().mean() < 0.27
+    assert not (fonts_only[:, 0] > 0).any()
 
 
 def test_no_redrawn_share_changes_nothing_and_draws_no_random_number() -> None:

@@ -48,10 +48,16 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
         help="share of each batch re-drawn as another writer's hand through prepare()'s steps",
     )
     p.add_argument(
+        "--fonts",
+        type=float,
+        default=t.augment.fonts,
+        help="share of each batch swapped for a digit of its label printed in a training font, read by prepare()",
+    )
+    p.add_argument(
         "--redrawn",
         type=float,
         default=t.augment.redrawn,
-        help="share of each batch swapped for its digits redrawn with pens, light and fonts, read by prepare()",
+        help="share of each batch swapped for its digits redrawn with pens, light and dust, read by prepare()",
     )
     p.add_argument("--redraws", type=int, default=t.augment.redraws, help="pen versions of each digit for --redrawn")
     p.add_argument(
@@ -78,6 +84,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
                 enabled=not args.no_augment,
                 writers=dataclasses.replace(t.augment.writers, share=args.writers_share),
                 redrawn=args.redrawn,
+                fonts=args.fonts,
                 redraws=args.redraws,
             ),
             calibration_folds=args.calibration_folds,

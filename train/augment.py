@@ -58,22 +58,25 @@ class AugmentConfig:
     thickness: float = 0.0  # blend towards a dilated (thicker) or eroded (thinner) stroke, up to this fraction
     noise: float = 0.0  # std of additive Gaussian noise, in raw pixel units
     writers: WritersConfig = field(default_factory=WritersConfig)
-    redrawn: float = 0.0  # share of each batch swapped for its digits redrawn with pens, light and fonts (train.redraw)
-    printed: float = 0.25  # of those, the share printed in a training font (a digit of the same label)
+    redrawn: float = 0.0  # share of each batch swapped for its digits redrawn with pens, light and dust (train.redraw)
+    fonts: float = 0.0  # share of each batch swapped for a digit of its label printed in a training font (train.redraw)
     redraws: int = 3  # versions of each data-set digit redrawn with pens (made once, cached)
 
     def __post_init__(self) -> None:
         if isinstance(self.writers, dict):  # as stored in a checkpoint
             object.__setattr__(self, "writers", WritersConfig(**self.writers))
-        for name in ("rotate_deg", "scale", "shear_deg", "shift_px", "elastic_px", "thickness", "noise", "redrawn"):
+        for name in ("rotate_deg", "scale", "shear_deg", "shift_px", "elastic_px", "thickness", "noise"):
             if getattr(self, name) < 0:
                 raise ValueError(f"augmentation {name} must be non-negative, got {getattr(self, name)}")
         if self.scale >= 1 or self.thickness > 1:
             raise ValueError(f"augmentation scale must be < 1 and thickness <= 1, got {self.scale}, {self.thickness}")
         if self.redraws < 1:
             raise ValueError(f"redraws must be at least 1, got {self.redraws}")
-        if self.redrawn > 1 or not 0 <= self.printed <= 1:
-            raise ValueError(f"redrawn and printed shares must be in [0, 1], got {self.redrawn}, {self.printed}")
+        if self.redrawn < 0 or self.fonts < 0 or self.redrawn + self.fonts > 1:
+            raise ValueError(
+                f"redrawn and fonts are shares of a batch: non-negative, together at most 1; got {self.redrawn}, "
+                f"{self.fonts}"
+            )
 
 
 def swap_for_redrawn(
@@ -84,24 +87,23 @@ def swap_for_redrawn(
     pool: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
     generator: torch.Generator,
 ) -> torch.Tensor:
-    """`out` (a batch's augmented counts) with a share `cfg.redrawn` of its rows swapped for the same digits (`rows`:
-    their rows in the data set) as `train.redraw` wrote them again and `prepare()` read them back — or, for a share
-    `cfg.printed` of those, for a printed digit of the same label."""
-    if not cfg.enabled or cfg.redrawn <= 0 or len(out) == 0:
+    """`out` (a batch's augmented counts) with a share `cfg.fonts` of its rows swapped for a printed digit of the
+    same label and a share `cfg.redrawn` for the same digits (`rows`: their rows in the data set) as `train.redraw`
+    wrote them again with pens — each as `prepare()` read it. `pool`: (pens (rows, versions, 64), printed (m, 64),
+    printed labels (m,)); a part whose share is 0 may be empty. With both shares 0 nothing is drawn."""
+    if not cfg.enabled or cfg.redrawn + cfg.fonts <= 0 or len(out) == 0:
         return out
     pens, printed, printed_labels = pool
     n = len(out)
-    chosen = torch.rand(n, generator=generator) < cfg.redrawn
-    print_it = torch.rand(n, generator=generator) < cfg.printed
-    version = torch.randint(pens.shape[1], (n,), generator=generator)
+    chosen = torch.rand(n, generator=generator)
     pick = torch.rand(n, generator=generator)
     out = out.clone()
-    for k in torch.nonzero(chosen).flatten().tolist():
-        if print_it[k]:
+    for k in torch.nonzero(chosen < cfg.fonts + cfg.redrawn).flatten().tolist():
+        if chosen[k] < cfg.fonts:
             same = torch.nonzero(printed_labels == labels[k]).flatten()
             out[k] = printed[same[int(pick[k] * len(same))]]
         else:
-            out[k] = pens[rows[k], version[k]]
+            out[k] = pens[rows[k], int(pick[k] * pens.shape[1])]
     return out
 
 

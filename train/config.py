@@ -17,7 +17,7 @@ class TrainConfig:
 
     model: ModelConfig = field(default_factory=ModelConfig)
     augment: AugmentConfig = field(
-        default_factory=lambda: AugmentConfig(enabled=True, writers=WritersConfig(share=0.3))
+        default_factory=lambda: AugmentConfig(enabled=True, writers=WritersConfig(share=0.3), fonts=0.02)
     )
     split_seed: int = 0
     seed: int = 0
@@ -55,6 +55,9 @@ class TrainConfig:
         d = dict(d)
         model = dict(d.pop("model"))
         model["hidden"] = tuple(model["hidden"])
-        augment = AugmentConfig(**d.pop("augment", {"enabled": False}))  # older checkpoints had none
+        augment = dict(d.pop("augment", {"enabled": False}))  # older checkpoints had none
+        if augment.pop("printed", 0) and augment.get("redrawn"):  # an older knob: a share of the redrawn rows printed
+            raise ValueError("this checkpoint printed a share of its redrawn rows; no training does that any more")
+        augment = AugmentConfig(**augment)
         prepare = PrepareConfig(**d.pop("prepare", {}))  # older checkpoints: the defaults
         return cls(model=ModelConfig(**model), augment=augment, prepare=prepare, **d)

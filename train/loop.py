@@ -81,12 +81,17 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
     x_train, y_train = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
     rows_train = torch.from_numpy(data.train_index)
     pool = None
-    if config.augment.enabled and config.augment.redrawn > 0:
+    if config.augment.enabled and config.augment.redrawn + config.augment.fonts > 0:
         from train import redraw
 
-        pool = tuple(
-            torch.from_numpy(np.asarray(a, dtype=np.float32 if a.ndim > 1 else np.int64))
-            for a in redraw.pool(config.prepare, config.augment.redraws)
+        pens = (
+            redraw.pens(config.prepare, config.augment.redraws) if config.augment.redrawn > 0 else np.zeros((0, 1, 64))
+        )
+        printed, labels = redraw.printed(config.prepare) if config.augment.fonts > 0 else (np.zeros((0, 64)), [])
+        pool = (
+            torch.from_numpy(np.asarray(pens, dtype=np.float32)),
+            torch.from_numpy(np.asarray(printed, dtype=np.float32)),
+            torch.from_numpy(np.asarray(labels, dtype=np.int64)),
         )
     x_test, y_test = torch.from_numpy(data.x_test), torch.from_numpy(data.y_test)
     result = TrainResult(config, model, data)
