@@ -26,13 +26,21 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Chromium: apt-get install -y chromium (Debian's package; .ci/run installs it)"
 )
 
-# Strokes in a 280x280 square of the drawing area, one list of points per pen-down, the way a person draws each digit.
+# Strokes in a 280x280 square of the drawing area, one list of points per pen-down, the way a person draws each digit:
+# all ten, and the "1" three ways (a bar, with a flag, with a flag and a base serif).
 STROKES = {
-    0: [[(140 + 55 * math.sin(t * math.pi / 10), 140 - 95 * math.cos(t * math.pi / 10)) for t in range(21)]],
-    2: [[(80, 80), (140, 40), (195, 85), (90, 230), (205, 230)]],
-    3: [[(85, 60), (150, 40), (190, 80), (140, 135), (195, 185), (150, 240), (85, 220)]],
-    4: [[(160, 40), (80, 170), (210, 170)], [(170, 100), (170, 245)]],
-    7: [[(80, 50), (200, 50), (120, 240)]],
+    "0": [[(140 + 55 * math.sin(t * math.pi / 10), 140 - 95 * math.cos(t * math.pi / 10)) for t in range(21)]],
+    "1": [[(140, 40), (140, 240)]],
+    "1 with a flag": [[(100, 85), (145, 40), (145, 240)]],
+    "1 with a flag and a base": [[(100, 85), (145, 40), (145, 240)], [(95, 240), (195, 240)]],
+    "2": [[(80, 80), (140, 40), (195, 85), (90, 230), (205, 230)]],
+    "3": [[(85, 60), (150, 40), (190, 80), (140, 135), (195, 185), (150, 240), (85, 220)]],
+    "4": [[(160, 40), (80, 170), (210, 170)], [(170, 100), (170, 245)]],
+    "5": [[(100, 45), (90, 130), (150, 115), (195, 160), (185, 220), (135, 245), (80, 225)], [(100, 45), (195, 45)]],
+    "6": [[(180, 50), (120, 90), (90, 170), (105, 230), (160, 240), (190, 190), (155, 150), (95, 175)]],
+    "7": [[(80, 50), (200, 50), (120, 240)]],
+    "8": [[(140, 140), (95, 95), (140, 45), (185, 95), (140, 140), (85, 190), (140, 240), (195, 190), (140, 140)]],
+    "9": [[(185, 90), (140, 50), (95, 90), (130, 135), (185, 100), (180, 170), (160, 245)]],
 }
 # Each drawing is also made smaller and off-centre, and slanted, as people draw: a label that is right only for
 # one exact stroke is luck, not reading.
@@ -84,10 +92,12 @@ def draw(page: object, strokes: list[list[tuple[float, float]]], variant: str = 
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
-@pytest.mark.parametrize("digit", sorted(STROKES))
-def test_drawing_a_digit_with_the_mouse_shows_its_label(page: object, digit: int, variant: str) -> None:
-    draw(page, STROKES[digit], variant)
-    playwright.expect(page.locator("#reading")).to_have_text(str(digit))
+@pytest.mark.parametrize("drawing", sorted(STROKES))
+def test_drawing_a_digit_with_the_mouse_shows_its_label_and_is_sure(page: object, drawing: str, variant: str) -> None:
+    digit = drawing[0]
+    draw(page, STROKES[drawing], variant)
+    playwright.expect(page.locator("#reading")).to_have_text(digit)
+    # "The model reads": sure (a probability of at least SURE_AT), not "Not sure: perhaps …"
     playwright.expect(page.locator("#result")).to_contain_text(f"The model reads {digit}, with probability")
     assert page.locator("#bars .bar.top").count() == 1
     assert page.locator("#digits li").count() == 1
@@ -98,7 +108,7 @@ def number_strokes(digits: str, step: float, scale: float = 0.55) -> list[list[t
     return [
         [(20 + k * step + scale * x, 30 + scale * y) for x, y in stroke]
         for k, d in enumerate(digits)
-        for stroke in STROKES[int(d)]
+        for stroke in STROKES[d]
     ]
 
 
@@ -187,7 +197,7 @@ def test_on_a_phone_the_reading_is_in_view_and_the_canvas_is_sharp(page: object)
 
 
 def test_the_page_prepares_the_drawing_as_the_python_artifact_does(page: object, shipped: ModuleType) -> None:
-    draw(page, STROKES[3])
+    draw(page, STROKES["3"])
     picture = page.evaluate(
         "() => { const c = document.getElementById('pad'); const d = c.getContext('2d').getImageData(0, 0, c.width,"
         " c.height); return {data: Array.from(d.data), width: d.width, height: d.height, "
@@ -207,10 +217,10 @@ def test_the_page_computes_the_numpy_artifacts_logits_bit_for_bit(page: object, 
 
 
 def test_clear_and_the_keyboard_reset_the_page(page: object) -> None:
-    draw(page, STROKES[7])
+    draw(page, STROKES["7"])
     page.click("#clear")
     playwright.expect(page.locator("#reading")).to_have_text("–")
-    draw(page, STROKES[7])
+    draw(page, STROKES["7"])
     page.locator("#pad").focus()
     page.keyboard.press("Delete")
     playwright.expect(page.locator("#result")).to_have_text("Cleared. Nothing written yet.")
