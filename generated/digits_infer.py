@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 4be636a7008b3ef2409cbb132599a2887931a8c947bede16eeacded6d7110920
 # template sha256: 08f16268e9f000aa0197b4923fc2502fcf05854c51e1519062308ad6560c68fa
-# runtime sha256: 4f1bc680ba7ff304abd2a03fb3dd17d35f0b7a48c673cb9aa09aacc48598caf6
+# runtime sha256: dab4e1fb02189bbb621319f633c415088903fe3c0d988e78e727d6ae2f1e01c1
 # model: layer sizes [64, 512, 128, 10], hidden activation 'relu', 100234 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [512, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.02, 'redraws': 3}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -14596,7 +14596,7 @@ def prepare_stages(image, *, ink="auto"):
 
 _TALL = 0.4  # a piece at least this share of the writing's height stands in a line; smaller: flags, dots, marks
 _STACKED = 0.5  # pieces whose columns overlap by this share of the narrower one are strokes of one digit
-_PAIR = 1.1  # a group wider than this times its height may be two touching digits: the model decides
+_PAIR = 1.0  # a group wider than this times its height may be two touching digits: the model decides
 _WIDE = 1.2  # a group wider than this times its height is several touching digits, however sure the model is
 _DIGIT_WIDTH = 0.8  # a wide group holds as many digits as digits this share of its height wide fit
 _MARK = 0.35  # a dot or comma is at most this share of the line's height; a minus at least this share wide
@@ -14664,14 +14664,15 @@ def _overlap(a0, a1, b0, b1):
 def _split(g, t, pieces, box, height, scale):
     """The digits of a group of pieces whose box is `box` [top, bottom, left, right], with the line's `height`:
     narrower than _PAIR times its height, one digit; wider than _WIDE times, as many digits as digits _DIGIT_WIDTH
-    of its height wide fit; in between, one wide digit or two narrow ones touching: two when both halves are read
-    more surely (the smaller of their logit margins) than the whole. Digits are cut apart where the least ink
-    crosses the column near each equal share of the width."""
+    of its height wide fit; in between, one wide digit or two narrow ones touching: two only when the whole is not
+    sure, both halves are, and both are read more surely (the smaller of their logit margins) than the whole — a
+    wide digit the model knows stays one. Digits are cut apart where the least ink crosses the column near each
+    equal share of the width."""
     top, bottom, left, right = box
     width, tall = right - left + 1, max(height, bottom - top + 1)
     if width <= _PAIR * tall:
         return [_digit(g, t, pieces, box, scale)]
-    maybe_one = width <= _WIDE * tall  # one wide digit or two narrow ones: the model's margins decide
+    maybe_one = width <= _WIDE * tall  # one wide digit or two narrow ones: the model decides
     parts = 2 if maybe_one else int(np.floor(width / (_DIGIT_WIDTH * tall) + 0.5))
     profile = _cut_out(g, t, pieces, box)[2:-2].sum(axis=0)  # ink per column (exact: multiples of 1/1024)
     offset = max(left - 2, 0)
@@ -14685,7 +14686,8 @@ def _split(g, t, pieces, box, height, scale):
     items = [_digit(g, t, pieces, [top, bottom, a, b - 1], scale) for a, b in zip(cuts[:-1], cuts[1:])]
     if maybe_one:
         whole = _digit(g, t, pieces, box, scale)
-        if min(item["margin"] for item in items) <= whole["margin"]:
+        two = not whole["sure"] and all(item["sure"] for item in items)
+        if not two or min(item["margin"] for item in items) <= whole["margin"]:
             return [whole]
     return items
 
@@ -14731,10 +14733,11 @@ def _read_one(image, ink):
     big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
     lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
     # one digit: its strokes stand in one line, seen at its own height and at the writing's (a second line of
-    # digits under a bigger one is not one digit) — or it is written in dots, each under _DOT of its height
+    # digits under a bigger one is not one digit) — or it is written in dots, each under _DOT of its height; and it
+    # is at most _PAIR times as wide as tall (a wider one goes through _split, which keeps a sure digit whole)
     one = len(_writing_lines(t, digit, height)) == 1 and len(lines) == 1
     dots = all(t["tall"][k] < _DOT * height for k in digit)
-    if (one or dots) and all(k in digit for k in big) and box[3] - box[2] + 1 <= _WIDE * height:
+    if (one or dots) and all(k in digit for k in big) and box[3] - box[2] + 1 <= _PAIR * height:
         items = [{**_digit(g, t, digit, box, scale), "line": 0}]  # one digit: exactly what prepare() reads
         items += [{**_mark("speck", "", _box_of(t, [k]), scale), "line": None} for k in kept if k not in digit]
         return _result(items)

@@ -31,7 +31,7 @@ from runtime.slots import _DESLANT, _INK_FRACTION, _SMOOTH, CLASSES, SURE_AT, TE
 
 _TALL = 0.4  # a piece at least this share of the writing's height stands in a line; smaller: flags, dots, marks
 _STACKED = 0.5  # pieces whose columns overlap by this share of the narrower one are strokes of one digit
-_PAIR = 1.1  # a group wider than this times its height may be two touching digits: the model decides
+_PAIR = 1.0  # a group wider than this times its height may be two touching digits: the model decides
 _WIDE = 1.2  # a group wider than this times its height is several touching digits, however sure the model is
 _DIGIT_WIDTH = 0.8  # a wide group holds as many digits as digits this share of its height wide fit
 _MARK = 0.35  # a dot or comma is at most this share of the line's height; a minus at least this share wide
@@ -99,14 +99,15 @@ def _overlap(a0, a1, b0, b1):
 def _split(g, t, pieces, box, height, scale):
     """The digits of a group of pieces whose box is `box` [top, bottom, left, right], with the line's `height`:
     narrower than _PAIR times its height, one digit; wider than _WIDE times, as many digits as digits _DIGIT_WIDTH
-    of its height wide fit; in between, one wide digit or two narrow ones touching: two when both halves are read
-    more surely (the smaller of their logit margins) than the whole. Digits are cut apart where the least ink
-    crosses the column near each equal share of the width."""
+    of its height wide fit; in between, one wide digit or two narrow ones touching: two only when the whole is not
+    sure, both halves are, and both are read more surely (the smaller of their logit margins) than the whole — a
+    wide digit the model knows stays one. Digits are cut apart where the least ink crosses the column near each
+    equal share of the width."""
     top, bottom, left, right = box
     width, tall = right - left + 1, max(height, bottom - top + 1)
     if width <= _PAIR * tall:
         return [_digit(g, t, pieces, box, scale)]
-    maybe_one = width <= _WIDE * tall  # one wide digit or two narrow ones: the model's margins decide
+    maybe_one = width <= _WIDE * tall  # one wide digit or two narrow ones: the model decides
     parts = 2 if maybe_one else int(np.floor(width / (_DIGIT_WIDTH * tall) + 0.5))
     profile = _cut_out(g, t, pieces, box)[2:-2].sum(axis=0)  # ink per column (exact: multiples of 1/1024)
     offset = max(left - 2, 0)
@@ -120,7 +121,8 @@ def _split(g, t, pieces, box, height, scale):
     items = [_digit(g, t, pieces, [top, bottom, a, b - 1], scale) for a, b in zip(cuts[:-1], cuts[1:])]
     if maybe_one:
         whole = _digit(g, t, pieces, box, scale)
-        if min(item["margin"] for item in items) <= whole["margin"]:
+        two = not whole["sure"] and all(item["sure"] for item in items)
+        if not two or min(item["margin"] for item in items) <= whole["margin"]:
             return [whole]
     return items
 
@@ -166,10 +168,11 @@ def _read_one(image, ink):
     big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
     lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
     # one digit: its strokes stand in one line, seen at its own height and at the writing's (a second line of
-    # digits under a bigger one is not one digit) — or it is written in dots, each under _DOT of its height
+    # digits under a bigger one is not one digit) — or it is written in dots, each under _DOT of its height; and it
+    # is at most _PAIR times as wide as tall (a wider one goes through _split, which keeps a sure digit whole)
     one = len(_writing_lines(t, digit, height)) == 1 and len(lines) == 1
     dots = all(t["tall"][k] < _DOT * height for k in digit)
-    if (one or dots) and all(k in digit for k in big) and box[3] - box[2] + 1 <= _WIDE * height:
+    if (one or dots) and all(k in digit for k in big) and box[3] - box[2] + 1 <= _PAIR * height:
         items = [{**_digit(g, t, digit, box, scale), "line": 0}]  # one digit: exactly what prepare() reads
         items += [{**_mark("speck", "", _box_of(t, [k]), scale), "line": None} for k in kept if k not in digit]
         return _result(items)
