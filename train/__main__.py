@@ -54,6 +54,12 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
         help="share of each batch swapped for a digit of its label printed in a training font, read by prepare()",
     )
     p.add_argument(
+        "--swap-first",
+        action=argparse.BooleanOptionalAction,
+        default=t.augment.swap_first,
+        help="swap printed and redrawn rows in before distorting the batch, so they are distorted like the others",
+    )
+    p.add_argument(
         "--redrawn",
         type=float,
         default=t.augment.redrawn,
@@ -85,6 +91,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
                 writers=dataclasses.replace(t.augment.writers, share=args.writers_share),
                 redrawn=args.redrawn,
                 fonts=args.fonts,
+                swap_first=args.swap_first,
                 redraws=args.redraws,
             ),
             calibration_folds=args.calibration_folds,

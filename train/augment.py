@@ -60,6 +60,7 @@ class AugmentConfig:
     writers: WritersConfig = field(default_factory=WritersConfig)
     redrawn: float = 0.0  # share of each batch swapped for its digits redrawn with pens, light and dust (train.redraw)
     fonts: float = 0.0  # share of each batch swapped for a digit of its label printed in a training font (train.redraw)
+    swap_first: bool = False  # swap before distorting, so printed and redrawn rows are distorted like the others
     redraws: int = 3  # versions of each data-set digit redrawn with pens (made once, cached)
 
     def __post_init__(self) -> None:

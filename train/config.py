@@ -17,7 +17,7 @@ class TrainConfig:
 
     model: ModelConfig = field(default_factory=ModelConfig)
     augment: AugmentConfig = field(
-        default_factory=lambda: AugmentConfig(enabled=True, writers=WritersConfig(share=0.3), fonts=0.02)
+        default_factory=lambda: AugmentConfig(enabled=True, writers=WritersConfig(share=0.3), fonts=0.1)
     )
     split_seed: int = 0
     seed: int = 0

@@ -102,8 +102,11 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
         order = torch.randperm(len(x_train), generator=generator)
         for start in range(0, len(order), config.batch_size):
             batch = order[start : start + config.batch_size]
-            inputs = augment(x_train[batch], config.augment, generator, config.prepare)
-            if pool is not None:
+            inputs = x_train[batch]
+            if pool is not None and config.augment.swap_first:
+                inputs = swap_for_redrawn(inputs, rows_train[batch], y_train[batch], config.augment, pool, generator)
+            inputs = augment(inputs, config.augment, generator, config.prepare)
+            if pool is not None and not config.augment.swap_first:
                 inputs = swap_for_redrawn(inputs, rows_train[batch], y_train[batch], config.augment, pool, generator)
             loss = loss_fn(model(inputs), y_train[batch])
             optimizer.zero_grad(set_to_none=True)

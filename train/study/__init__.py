@@ -106,10 +106,11 @@ def grid(base: TrainConfig | None = None) -> list[tuple[str, TrainConfig]]:
                 base,
                 model={"hidden": (512, 128), "dropout": 0.0},
                 epochs=300,
-                augment={"writers": WritersConfig(share=0.3), "fonts": f},
+                augment={"writers": WritersConfig(share=0.3), "fonts": f, "swap_first": first},
             ),
         )
         for f in (0.02, 0.05, 0.1)
+        for first in (False, True)  # printed rows as they are, or distorted like the data set's (swapped in first)
     ]
     runs += [
         ("distortions", _vary(base, augment=a))
@@ -126,6 +127,8 @@ def distortion_label(augment: AugmentConfig) -> str:
     if augment.writers.share > 0:
         extra.append(f"writers{augment.writers.share:g}")
     extra += [f"{name}{getattr(augment, name):g}" for name in ("fonts", "redrawn") if getattr(augment, name) > 0]
+    if augment.swap_first and augment.fonts + augment.redrawn > 0:
+        extra.append("distorted")
     return "+".join(["affine", *extra])
 
 
@@ -139,6 +142,8 @@ def config_key(config: TrainConfig, study: Study) -> str:
         del augment["redrawn"], augment["redraws"]
     if augment["fonts"] == 0:
         del augment["fonts"]
+    if not augment["swap_first"]:
+        del augment["swap_first"]
     payload = json.dumps({"v": STUDY_VERSION, "config": described, "study": dataclasses.asdict(study)}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
@@ -283,7 +288,8 @@ FAMILIES = {  # experiment → what it varies, for the README's table
     "epochs": "50 / 150 / 300 epochs",
     "distortions": "elastic, thickness, noise on top of affine",
     "writers": "other writers: a share of each batch through prepare()'s steps (256x64 … 512x256)",
-    "fonts": "printed digits: a share of each batch printed in training fonts (0.02 … 0.1), 512x128 writers0.3",
+    "fonts": "printed digits: a share of each batch printed in training fonts (0.02 … 0.1), as printed or distorted "
+    "like the data set's, 512x128 writers0.3",
 }
 
 
