@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 from pathlib import Path
 from types import ModuleType
@@ -98,7 +99,9 @@ def test_study_plots_render_from_real_study_rows(tmp_path: Path) -> None:
     assert png_size(plots.study_cv_vs_test(rows, tmp_path / "t.png", n_test=360)) == expected("study")
 
 
-def test_study_reuses_cached_trainings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_study_reuses_cached_trainings_by_key_even_with_a_knob_added_and_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import train.study
 
     configs = [("x", tiny_config())]
@@ -110,6 +113,12 @@ def test_study_reuses_cached_trainings(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(train.study, "_score", no_training)
     again = run_study(configs, Study(folds=2), tmp_path, jobs=1, progress=False)
     assert again == first
+    # a config that differs only in a knob that is off (the pens' versions while no pens are drawn) has the same
+    # key, and its trainings are the ones made before
+    pens_off = dataclasses.replace(tiny_config(), augment=dataclasses.replace(tiny_config().augment, redraws=5))
+    (same,) = run_study([("x", pens_off)], Study(folds=2), tmp_path, jobs=1, progress=False)
+    assert same["key"] == first[0]["key"]
+    assert (same["cv_folds"], same["test_reported"]) == (first[0]["cv_folds"], first[0]["test_reported"])
     assert first[0]["key"] == config_key(tiny_config(), Study(folds=2))
     assert set(first[0]) >= {"cv_mean", "cv_folds", "test_reported"}
 

@@ -148,12 +148,13 @@ def config_key(config: TrainConfig, study: Study) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def score(config: TrainConfig, study: Study, part: int | str, version: int = STUDY_VERSION) -> dict[str, float]:
+def score(key: str, config: TrainConfig, study: Study, part: int | str) -> dict[str, float]:
     """Scores of `config` on one part of the split. A fold number 0..folds-1: {"accuracy"} on that validation
     fold of a model trained on the other folds of the training part. `TEST`: a model trained on the whole training
     part, {"accuracy"} on the held-out test part (reported, never used for choosing), {"mnist_tune"} on the tune
     half of MNIST and {"fonts"} on the validation fonts, both through `prepare()` (validation for robustness).
-    `version` only keys the cache."""
+    The cache (`_trainings`) is keyed by `key` — `config_key(config, study)` — and `part` alone: it ignores the
+    config and study objects, so a knob added to a config later, and off, finds the trainings made before it."""
     import torch
 
     threads = torch.get_num_threads()
@@ -172,7 +173,8 @@ def _score(config: TrainConfig, study: Study, part: int | str) -> dict[str, floa
     data = split(study.split_seed)
     if part == TEST:
         result = fit(config, data=data, progress=False)
-        mnist, tune = load_mnist(), load_mnist().tune
+        mnist = load_mnist()
+        tune = mnist.tune
         predicted = predict_logits(result.model, prepared_mnist(config.prepare)[tune]).argmax(1)
         printed, labels = validation_printed(config.prepare)
         return {
@@ -192,10 +194,11 @@ def _parts(study: Study) -> list[int | str]:
 
 def _trainings(configs: Iterable[tuple[str, TrainConfig]], study: Study, cache: Path) -> tuple[Any, list, list]:
     """(the cached `score`, every (key, config, part) the configurations need, those not in the cache yet)."""
-    cached_score = Memory(cache, verbose=0).cache(score)
+    cached_score = Memory(cache, verbose=0).cache(score, ignore=["config", "study"])
     unique = {config_key(c, study): c for _, c in configs}
     needed = [(k, c, part) for k, c in unique.items() for part in _parts(study)]
-    return cached_score, needed, [(k, c, p) for k, c, p in needed if not cached_score.check_call_in_cache(c, study, p)]
+    todo = [(k, c, p) for k, c, p in needed if not cached_score.check_call_in_cache(k, c, study, p)]
+    return cached_score, needed, todo
 
 
 def n_trainings_to_run(configs: Iterable[tuple[str, TrainConfig]], study: Study, cache: Path) -> int:
@@ -210,7 +213,7 @@ def run_study(
     result row per (experiment, config)."""
     configs = list(configs)
     cached_score, needed, todo = _trainings(configs, study, cache)
-    tasks = (delayed(lambda k, c, part: (k, part, cached_score(c, study, part)))(k, c, part) for k, c, part in todo)
+    tasks = (delayed(lambda k, c, part: (k, part, cached_score(k, c, study, part)))(k, c, part) for k, c, part in todo)
     done: dict[tuple[str, int | str], dict[str, float]] = {}
     for key, part, accuracy in tqdm(
         Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks),
@@ -222,7 +225,7 @@ def run_study(
         done[key, part] = accuracy
     for k, c, part in needed:  # the rest come straight from the cache
         if (k, part) not in done:
-            done[k, part] = cached_score(c, study, part)
+            done[k, part] = cached_score(k, c, study, part)
     rows = []
     for experiment, config in configs:
         key = config_key(config, study)
