@@ -1,5 +1,6 @@
 """The benchmark's measurements, one named step each: the machine, parity, predict speed against ONNX Runtime, torch
-and two floors, the picture path (prepare + predict), cold start with and without a bytecode cache, the weight-literal layout, memory, build times.
+and two floors, the picture path (prepare + predict), cold start with and without a bytecode cache, the weight-literal
+layout, memory, build times.
 
 Every ratio compares numbers measured in the same run on the same machine; times are medians of repeated calls,
 cold starts medians over fresh processes. One thread everywhere: `threadpoolctl` here, `ONE_THREAD` in children.

@@ -94,8 +94,8 @@ def marked_number(rng: np.random.Generator) -> tuple[np.ndarray, str]:
     speck of dust in a corner; and below it, a second line of digits ("-12.5 407")."""
     first, first_text = pen_number(int(rng.integers(2, 5)), rng)
     second, second_text = pen_number(int(rng.integers(2, 4)), rng)
-    height = int(np.ptp(np.flatnonzero((first < 215).any(axis=1)))) + 1
-    top = int(np.flatnonzero((first < 215).any(axis=1))[0])
+    rows = np.flatnonzero((first < 215).any(axis=1))
+    height, top = int(np.ptp(rows)) + 1, int(rows[0])
     columns = np.flatnonzero((first < 215).any(axis=0))
     cut = int(columns[len(columns) // 2])
     thick = max(2, height // 12)

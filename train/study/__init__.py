@@ -3,8 +3,9 @@
 Every configuration is scored by stratified k-fold cross-validation on the training part of the split only, and,
 trained once on the whole training part, on two outside sets through `prepare()` (validation for robustness): the
 tune half of MNIST (other people's handwriting) and digits printed in faces no training and no benchmark sees
-(`train.redraw.validation_printed`). Those scores, and nothing else, choose (`choose`). The same training is also scored on the
-held-out test part, the score the project's brief asks about: it is *reported, never used for choosing*. Finished trainings are cached on disk (`joblib.Memory`), so a rerun computes only new ones. Writes the
+(`train.redraw.validation_printed`). Those scores, and nothing else, choose (`choose`). The same training is also
+scored on the held-out test part, the score the project's brief asks about: it is *reported, never used for
+choosing*. Finished trainings are cached on disk (`joblib.Memory`), so a rerun computes only new ones. Writes the
 results table as CSV and JSON.
 """
 
