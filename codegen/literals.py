@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 WIDTH = 116  # characters per line of array rows in the generated file
+COMPACT = ","  # the separator of whole-number weight matrices (`whole_float32_array`)
 
 
 class LiteralError(ValueError):
@@ -48,12 +49,75 @@ def float32_array(array: np.ndarray, indent: int = 0) -> str:
     return _numbers_array(array, "np.float32", format_float32, indent)
 
 
+INTEGER_LIMIT = 2**15  # the largest |integer| a weight may be written as; beyond it the float32 decimal is shorter
+
+
+@dataclass(frozen=True)
+class ScaledIntegers:
+    """A float32 matrix (in, out) written exactly as `integers * 2**-exponents`, one exponent per column."""
+
+    integers: np.ndarray  # int64 (in, out)
+    exponents: np.ndarray  # int64 (out,)
+
+
+def scaled_integers(weight: np.ndarray) -> ScaledIntegers | None:
+    """`weight` as integers times a power of two per column (output), each column with the smallest exponent that
+        makes all its values whole; None when some integer would exceed `INTEGER_LIMIT` (an ordinary float32 weight
+        needs about 2**24) or when a weight is -0.0. Exact: the integers times 2**-exponents give back the same float32
+    bits, which is checked.
+
+        A model trained with `ModelConfig.weight_bits` has weights on such a grid, and "-3" is shorter than
+        "-0.017578125" (README, "A compact artifact")."""
+    weight = np.asarray(weight)
+    if weight.dtype != np.float32 or weight.ndim != 2 or weight.size == 0 or not np.isfinite(weight).all():
+        raise LiteralError(f"expected a finite non-empty float32 matrix, got {weight.dtype} {weight.shape}")
+    mantissa, power = np.frexp(weight.astype(np.float64))  # weight = mantissa * 2**power, 0.5 <= |mantissa| < 1
+    whole = np.abs(mantissa * 2.0**24).astype(np.int64)  # float32 has a 24-bit significand: whole is exact
+    trailing = np.zeros_like(whole)
+    odd = whole != 0
+    while True:  # trailing zero bits of each significand
+        even = odd & (whole % 2 == 0)
+        if not even.any():
+            break
+        whole[even] //= 2
+        trailing[even] += 1
+    needed = np.where(weight != 0, 24 - power - trailing, np.iinfo(np.int64).min)  # weight * 2**needed is odd
+    exponents = needed.max(axis=0)
+    exponents[exponents == np.iinfo(np.int64).min] = 0  # an all-zero column
+    integers = np.ldexp(weight.astype(np.float64), exponents[np.newaxis, :])
+    if np.abs(integers).max() > INTEGER_LIMIT:
+        return None
+    result = ScaledIntegers(integers.astype(np.int64), exponents.astype(np.int64))
+    back = np.ldexp(result.integers.astype(np.float64), -result.exponents).astype(np.float32)
+    if back.tobytes() != np.ascontiguousarray(weight).tobytes():  # a -0.0 has no whole-number form
+        return None
+    return result
+
+
 def int64_array(array: np.ndarray, indent: int = 0) -> str:
     """An integer vector or matrix as `np.array((…), dtype=np.int64)` source, laid out like `float32_array`."""
+    return _integer_array(array, "np.int64", indent)
+
+
+def int32_array(array: np.ndarray, indent: int = 0) -> str:
+    """`int64_array` with `dtype=np.int32`, the integer type `np.ldexp` pairs with float32 on every platform."""
+    return _integer_array(array, "np.int32", indent, limit=2**31)
+
+
+def whole_float32_array(array: np.ndarray, indent: int = 0) -> str:
+    """Whole-number weights as a float32 array literal, each exact in float32, written compactly without a space
+    after each comma (`np.array(((3,-17,0), …), dtype=np.float32)`): in a matrix of one- and two-digit numbers the
+    spaces would be a third of the file."""
+    return _integer_array(array, "np.float32", indent, limit=2**24, separator=COMPACT)
+
+
+def _integer_array(array: np.ndarray, dtype: str, indent: int, limit: int = 2**63, separator: str = ", ") -> str:
     array = np.asarray(array)
     if array.dtype.kind not in "iu":
         raise LiteralError(f"expected an integer array, got dtype {array.dtype}")
-    return _numbers_array(array.astype(np.int64), "np.int64", lambda v: str(int(v)), indent)
+    if array.size and np.abs(array.astype(np.int64)).max() > limit:
+        raise LiteralError(f"expected integers of magnitude at most {limit} for {dtype}, got {np.abs(array).max()}")
+    return _numbers_array(array.astype(np.int64), dtype, lambda v: str(int(v)), indent, separator)
 
 
 @dataclass(frozen=True)
@@ -70,14 +134,14 @@ PYTHON = _Syntax("(", ")", "#", singleton_comma=True)
 JAVASCRIPT = _Syntax("[", "]", "//", singleton_comma=False)
 
 
-def _numbers_array(array: np.ndarray, dtype: str, fmt: Callable[[Any], str], indent: int) -> str:
+def _numbers_array(array: np.ndarray, dtype: str, fmt: Callable[[Any], str], indent: int, separator: str = ", ") -> str:
     """`np.array(<tuple literal>, dtype=…)` for a 1-D or 2-D array; `ast.literal_eval` reads the literal back
     without running anything.
 
     Tuples, not lists: CPython folds a tuple of constants into one constant at compile time, so the bytecode cache
     holds each matrix ready-made (`nox -s bench` measures both layouts; the README records it)."""
     pad = " " * (indent + 4)
-    body = _nested(array, fmt, indent + 4, PYTHON)
+    body = _nested(array, fmt, indent + 4, PYTHON, separator)
     return f"np.array(\n{pad}{body},\n{pad}dtype={dtype},\n{' ' * indent})"
 
 
@@ -91,39 +155,48 @@ def js_float32_array(array: np.ndarray, indent: int = 0) -> str:
     return _nested(array, format_float32, indent, JAVASCRIPT)
 
 
-def _nested(array: np.ndarray, fmt: Callable[[Any], str], indent: int, syntax: _Syntax) -> str:
+def js_integer_array(array: np.ndarray, indent: int = 0, separator: str = ", ") -> str:
+    """An integer vector or matrix as a JavaScript array literal, laid out like `js_float32_array`; whole-number
+    weights pass `separator=COMPACT` as the Python artifact writes them."""
+    array = np.asarray(array)
+    if array.dtype.kind not in "iu":
+        raise LiteralError(f"expected an integer array, got dtype {array.dtype}")
+    return _nested(array.astype(np.int64), lambda v: str(int(v)), indent, JAVASCRIPT, separator)
+
+
+def _nested(array: np.ndarray, fmt: Callable[[Any], str], indent: int, syntax: _Syntax, separator: str = ", ") -> str:
     """A 1-D or 2-D array as a nested sequence literal starting at column `indent`: one block per matrix row,
     preceded by a row comment."""
     if array.ndim not in (1, 2) or array.size == 0:
         raise LiteralError(f"expected a non-empty 1-D or 2-D array, got shape {array.shape}")
     pad = " " * indent
     if array.ndim == 1:
-        return _sequence_lines([fmt(v) for v in array], pad, syntax)
+        return _sequence_lines([fmt(v) for v in array], pad, syntax, separator)
     inner = " " * (indent + 4)
     blocks = [
-        f"{inner}{syntax.comment} row {i}\n{inner}{_sequence_lines([fmt(v) for v in row], inner, syntax)},"
+        f"{inner}{syntax.comment} row {i}\n{inner}{_sequence_lines([fmt(v) for v in row], inner, syntax, separator)},"
         for i, row in enumerate(array)
     ]
     return syntax.open + "\n" + "\n".join(blocks) + f"\n{pad}{syntax.close}"
 
 
-def _sequence_lines(items: list[str], pad: str, syntax: _Syntax) -> str:
+def _sequence_lines(items: list[str], pad: str, syntax: _Syntax, separator: str = ", ") -> str:
     """`(a, b, …)` wrapped at the line width; continuation lines align one past the opening bracket."""
-    lines = _chunks(items, WIDTH - len(pad) - 2)
+    lines = _chunks(items, WIDTH - len(pad) - 2, separator)
     text = (",\n" + pad + " ").join(lines)
     comma = "," if syntax.singleton_comma and len(items) == 1 else ""
     return f"{syntax.open}{text}{comma}{syntax.close}"
 
 
-def _chunks(items: list[str], width: int) -> list[str]:
-    """Comma-joined runs of `items`, each at most `width` characters (a single longer item stands alone)."""
+def _chunks(items: list[str], width: int, separator: str = ", ") -> list[str]:
+    """Runs of `items` joined by `separator`, each at most `width` characters (a single longer item stands alone)."""
     chunks, line = [], ""
     for item in items:
-        if line and len(line) + 2 + len(item) > width:
+        if line and len(line) + len(separator) + len(item) > width:
             chunks.append(line)
             line = item
         else:
-            line = f"{line}, {item}" if line else item
+            line = f"{line}{separator}{item}" if line else item
     chunks.append(line)
     return chunks
 

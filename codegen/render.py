@@ -17,7 +17,17 @@ import runtime
 import runtime.prepare
 import runtime.reading
 from codegen.arrays import CHECK_ROWS, LOGIT_TOLERANCE, ModelArrays
-from codegen.literals import float32_array, int64_array, js_float32_array, python_literal
+from codegen.literals import (
+    COMPACT,
+    float32_array,
+    int32_array,
+    int64_array,
+    js_float32_array,
+    js_integer_array,
+    python_literal,
+    scaled_integers,
+    whole_float32_array,
+)
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "digits_infer.py.j2"
@@ -42,6 +52,11 @@ def _environment() -> jinja2.Environment:
     env.filters["int64_array"] = int64_array
     env.filters["pyliteral"] = python_literal
     env.filters["js_float32_array"] = js_float32_array
+    env.filters["int32_array"] = int32_array
+    env.filters["whole_float32_array"] = whole_float32_array
+    env.filters["js_integer_array"] = js_integer_array
+    env.globals["COMPACT"] = COMPACT
+    env.filters["scaled_integers"] = scaled_integers
     return env
 
 

@@ -25,20 +25,31 @@ MODEL_ARTIFACT = Path(os.environ.get("DIGITS_INFER_ARTIFACT", ROOT / paths.ARTIF
 
 
 def array_literals(source: str) -> dict[str, np.ndarray]:
-    """Every module-level `NAME = np.array(<literal>, dtype=np.float32|np.int64)` in `source`, read with `ast` and
+    """Every module-level `NAME = np.array(<literal>, dtype=np.float32|np.int32|np.int64)` in `source`, and every
+    whole-number weight `NAME = np.ldexp(np.array(<literal>, …), -EXPONENTS)`, read with `ast` and
     `ast.literal_eval` only: nothing in the file is imported or executed."""
     import ast
+
+    def literal_array(call: ast.expr) -> np.ndarray | None:
+        if not (isinstance(call, ast.Call) and ast.unparse(call.func) == "np.array"):
+            return None
+        keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
+        dtype = {"np.float32": np.float32, "np.int32": np.int32, "np.int64": np.int64}[keywords["dtype"]]
+        literal = ast.literal_eval(call.args[0])
+        assert isinstance(literal, tuple), "array literals are nested tuples"
+        return np.array(literal, dtype=dtype)
 
     arrays = {}
     for node in ast.parse(source).body:
         call = node.value if isinstance(node, ast.Assign) else None
-        if not (isinstance(call, ast.Call) and ast.unparse(call.func) == "np.array"):
-            continue
-        keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
-        dtype = {"np.float32": np.float32, "np.int64": np.int64}[keywords["dtype"]]
-        literal = ast.literal_eval(call.args[0])
-        assert isinstance(literal, tuple), "array literals are nested tuples"
-        arrays[node.targets[0].id] = np.array(literal, dtype=dtype)
+        array = literal_array(call)
+        if array is None and isinstance(call, ast.Call) and ast.unparse(call.func) == "np.ldexp":
+            whole, exponents = literal_array(call.args[0]), ast.unparse(call.args[1])
+            assert whole is not None, ast.unparse(call)
+            assert exponents.startswith("-"), ast.unparse(call)
+            array = np.ldexp(whole, -arrays[exponents[1:]])
+        if array is not None:
+            arrays[node.targets[0].id] = array
     return arrays
 
 
@@ -46,7 +57,7 @@ def tamper_first_number(source: str, name: str, delta: float) -> str:
     """`source` with the first number of array `name` changed by `delta`: a one-weight hand edit."""
     import re
 
-    start = source.index(f"\n{name} = np.array(")
+    start = source.index(f"\n{name} = np.")  # np.array( or, for whole-number weights, np.ldexp(np.array(
     number = re.compile(r"^\s*\(+(-?\d[\d.e+-]*)", re.MULTILINE).search(source, start + 1)  # skips `# row` lines
     assert number is not None
     return source[: number.start(1)] + repr(float(number.group(1)) + delta) + source[number.end(1) :]

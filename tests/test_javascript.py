@@ -41,14 +41,15 @@ def test_committed_module_equals_numpy_bit_for_bit_on_11797_inputs() -> None:
     assert result.n_prepare_identical >= 99
 
 
-@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
-def test_every_activation_matches_numpy(
-    tiny_checkpoint: checkpoint.Checkpoint, activation: str, tmp_path: Path
+@pytest.mark.parametrize(("activation", "bits"), [("tanh", 0), ("sigmoid", 0), ("relu", 5)])
+def test_every_activation_and_whole_number_weights_match_numpy(
+    tiny_checkpoint: checkpoint.Checkpoint, activation: str, bits: int, tmp_path: Path
 ) -> None:
     from tests.tiny import tiny_config
     from train.loop import fit
 
-    ckpt = checkpoint.from_result(fit(tiny_config(activation=activation, hidden=(12, 10)), progress=False))
+    config = tiny_config(activation=activation, hidden=(12, 10), weight_bits=bits)
+    ckpt = checkpoint.from_result(fit(config, progress=False))
     path = write_all(tmp_path, render_all(from_checkpoint(ckpt)))
     result = js_parity(path, n_pictures=10)
     assert result.n_identical == result.n_inputs

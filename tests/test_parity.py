@@ -40,13 +40,19 @@ def test_shipped_artifact_accuracy_equals_torch_accuracy_from_the_checkpoint(shi
 
 @pytest.mark.parametrize(
     "model",
-    [{"activation": name, "hidden": (12, 10)} for name in sorted(ACTIVATIONS)] + [{"hidden": ()}],
-    ids=lambda model: f"{model.get('activation', 'linear')}-{len(model['hidden'])}-hidden",
+    [{"activation": name, "hidden": (12, 10)} for name in sorted(ACTIVATIONS)]
+    + [{"hidden": ()}, {"hidden": (12, 10), "weight_bits": 4}],
+    ids=lambda model: (
+        f"{model.get('activation', 'linear')}-{len(model['hidden'])}-hidden"
+        + (f"-{model['weight_bits']}-bit" if "weight_bits" in model else "")
+    ),
 )
 def test_every_activation_and_depth_matches_torch(model: dict[str, object], tmp_path: Path) -> None:
     ckpt = checkpoint.from_result(fit(tiny_config(**model), progress=False))
     path = tmp_path / "variant.py"
-    path.write_text(render(from_checkpoint(ckpt)), encoding="utf-8")
+    source = render(from_checkpoint(ckpt))
+    assert ("np.ldexp(" in source) == ("weight_bits" in model)  # whole-number weights exactly when trained so
+    path.write_text(source, encoding="utf-8")
     module = import_file(path, f"variant_{tmp_path.name}")
     x, _ = load_all()
     expected = predict_logits(ckpt.build_model(), x)

@@ -12,7 +12,7 @@ from train import checkpoint
 from train.__main__ import main as train_main
 from train.calibrate import SURE_ACCURACY, SURE_GRID, answered, sure_threshold
 from train.loop import LOG_EVERY, fit
-from train.model import MLP, ModelConfig
+from train.model import MLP, ModelConfig, quantized
 
 
 def test_training_is_bit_identical_with_the_same_seeds() -> None:
@@ -65,11 +65,51 @@ def test_input_scaling_happens_inside_the_model() -> None:
         ({"activation": "gelu"}, "activation must be one of"),
         ({"hidden": (0,)}, "hidden sizes must be positive"),
         ({"dropout": 1.0}, "dropout must be in"),
+        ({"weight_bits": 1}, "weight_bits must be 0"),
+        ({"weight_bits": 17}, "weight_bits must be 0"),
     ],
 )
 def test_bad_model_config_is_rejected(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         ModelConfig(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bits", [2, 5, 8])
+def test_trained_weights_are_whole_numbers_of_the_bits_times_a_power_of_two_per_output(bits: int) -> None:
+    model = fit(tiny_config(weight_bits=bits), progress=False).model
+    limit = 2 ** (bits - 1) - 1
+    for layer in model.layers:
+        weight = layer.weight.detach().double()
+        for row in weight:  # one output: its weights share one step
+            step = row.abs().max() / limit
+            power = 2.0 ** torch.ceil(torch.log2(step))
+            whole = row / power
+            assert torch.equal(whole, torch.round(whole)), "on the grid of its power of two"
+            assert whole.abs().max() <= limit
+        assert not torch.signbit(weight[weight == 0]).any(), "no -0.0"
+
+
+def test_quantised_training_learns_and_its_eval_forward_is_the_stored_weights() -> None:
+    result = fit(tiny_config(weight_bits=4), progress=False)
+    assert result.test_accuracy > 0.8
+    model = result.model.eval()
+    plain = MLP(dataclasses.replace(model.config, weight_bits=0)).eval()
+    plain.load_state_dict(model.state_dict())
+    x = torch.from_numpy(result.data.x_test)
+    with torch.no_grad():
+        assert torch.equal(model(x), plain(x))  # rounding a snapped weight gives it back
+
+
+def test_quantisation_passes_gradients_straight_through() -> None:
+    model = MLP(ModelConfig(hidden=(8,), weight_bits=3)).train()
+    model(torch.rand(4, 64) * 16).sum().backward()
+    for layer in model.layers:
+        assert layer.weight.grad is not None
+        assert layer.weight.grad.abs().sum() > 0
+    weight = torch.tensor([[0.3, -0.05, -0.2], [0.0, 0.0, 0.0]])  # 3 bits: steps of 2**-3 up to 3 steps
+    rounded = quantized(weight, 3)
+    assert torch.equal(rounded, torch.tensor([[0.25, 0.0, -0.25], [0.0, 0.0, 0.0]]))
+    assert not torch.signbit(rounded[rounded == 0]).any()
 
 
 def test_checkpoint_round_trip_keeps_everything(tiny_checkpoint_path: Path) -> None:

@@ -35,6 +35,12 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
     p.add_argument("--hidden", type=_hidden, default=m.hidden, help="hidden widths, e.g. 256,128; 'none' for 0")
     p.add_argument("--activation", choices=sorted(ACTIVATIONS), default=m.activation)
     p.add_argument("--dropout", type=float, default=m.dropout)
+    p.add_argument(
+        "--weight-bits",
+        type=int,
+        default=m.weight_bits,
+        help="0: float32 weights; 2..16: train each weight as an integer of this many bits times a power of two",
+    )
     p.add_argument("--epochs", type=int, default=t.epochs)
     p.add_argument("--batch-size", type=int, default=t.batch_size)
     p.add_argument("--lr", type=float, default=t.lr, help="peak learning rate of the one-cycle schedule")
@@ -75,7 +81,9 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
     p.add_argument("--quiet", action="store_true", help="no progress bar or per-epoch lines")
     args = p.parse_args(argv)
     try:
-        model = ModelConfig(hidden=args.hidden, activation=args.activation, dropout=args.dropout)
+        model = ModelConfig(
+            hidden=args.hidden, activation=args.activation, dropout=args.dropout, weight_bits=args.weight_bits
+        )
         config = TrainConfig(
             model=model,
             split_seed=args.split_seed,

@@ -123,6 +123,7 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
                 f"test acc {stats.test_accuracy:.4f}",
                 file=sys.stderr,
             )
+    model.snap_weights()
     model.eval()
     return result
 

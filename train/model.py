@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from train.data import CLASSES, N_FEATURES, PIXEL_MAX
@@ -30,6 +31,7 @@ class ModelConfig:
     n_inputs: int = N_FEATURES
     n_classes: int = len(CLASSES)
     input_scale: float = 1.0 / PIXEL_MAX
+    weight_bits: int = 0  # 0: float32 weights; 2..16: each weight an integer of this many bits times 2**-e
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
@@ -41,6 +43,8 @@ class ModelConfig:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
         if not self.input_scale > 0:
             raise ValueError(f"input_scale must be positive, got {self.input_scale}")
+        if self.weight_bits not in (0, *range(2, 17)):
+            raise ValueError(f"weight_bits must be 0 (float32 weights) or 2..16, got {self.weight_bits}")
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -53,8 +57,26 @@ class ModelConfig:
         return sum(a * b + b for a, b in itertools.pairwise(sizes))
 
 
+def quantized(weight: torch.Tensor, bits: int) -> torch.Tensor:
+    """`weight` (out, in) rounded to the grid of its output: each row becomes integers k, |k| <= 2**(bits-1) - 1,
+    times the power of two 2**-e that lets the row's largest weight use the full range.
+
+    A power-of-two step keeps every value exact in float32 and float64 (the artifact's arithmetic is unchanged) and
+    lets the generator write each weight as the short integer k (`codegen.literals.scaled_integers`)."""
+    limit = 2 ** (bits - 1) - 1
+    peak = weight.detach().abs().amax(dim=1, keepdim=True)
+    peak = torch.where(peak > 0, peak, torch.ones_like(peak))  # an all-zero row stays zero at any step
+    step = torch.exp2(torch.ceil(torch.log2(peak / limit)))
+    return torch.clamp(torch.round(weight / step), -limit, limit) * step + 0.0  # + 0.0: no -0.0 (sign of nothing)
+
+
 class MLP(nn.Module):
-    """Raw pixels → scale → [Linear → activation → dropout]* → Linear → logits."""
+    """Raw pixels → scale → [Linear → activation → dropout]* → Linear → logits.
+
+    With `weight_bits`, every forward pass uses the weights rounded by `quantized` and training sees their
+    gradient as if rounding were the identity (the straight-through estimator: quantisation-aware training);
+    `snap_weights` then stores the rounded values, so the checkpoint holds exactly what the artifact computes with.
+    """
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
@@ -63,8 +85,26 @@ class MLP(nn.Module):
         self.activation = ACTIVATIONS[config.activation]()
         self.dropout = nn.Dropout(config.dropout)
 
+    def _weight(self, layer: nn.Linear) -> torch.Tensor:
+        bits = self.config.weight_bits
+        if not bits:
+            return layer.weight
+        weight = layer.weight
+        if not self.training:
+            return quantized(weight, bits)
+        return weight + (quantized(weight, bits) - weight).detach()  # rounded forward, identity backward
+
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
         x = pixels * self.config.input_scale
         for layer in self.layers[:-1]:
-            x = self.dropout(self.activation(layer(x)))
-        return self.layers[-1](x)
+            x = self.dropout(self.activation(F.linear(x, self._weight(layer), layer.bias)))
+        last = self.layers[-1]
+        return F.linear(x, self._weight(last), last.bias)
+
+    @torch.no_grad()
+    def snap_weights(self) -> None:
+        """Replace each weight by its rounded value (`quantized`); a no-op for float32 weights. Idempotent: a
+        snapped weight rounds to itself."""
+        if self.config.weight_bits:
+            for layer in self.layers:
+                layer.weight.copy_(quantized(layer.weight, self.config.weight_bits))
