@@ -20,7 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--checkpoint", type=Path, default=paths.CHECKPOINT)
     p.add_argument("--artifact", type=Path, default=paths.ARTIFACT)
     p.add_argument("--out", type=Path, default=paths.BENCH)
-    p.add_argument("--runs", type=int, default=11, help="fresh processes per cold-start measurement")
+    p.add_argument("--runs", type=int, default=31, help="fresh processes per cold-start measurement (interleaved)")
     p.add_argument("--no-train", action="store_true", help="skip timing a training run")
     args = p.parse_args(argv)
     results = run(args.checkpoint, args.artifact, args.runs, train_time=not args.no_train)

@@ -9,6 +9,7 @@ cold starts medians over fresh processes. One thread everywhere: `threadpoolctl`
 from __future__ import annotations
 
 import ast
+import gzip
 import marshal
 import os
 import platform
@@ -26,6 +27,8 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from codegen.artifact import load_artifact
 
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 BATCH_SIZES = (1, 1797, 100_000)
@@ -127,19 +130,21 @@ def _ort_session_code(onnx_path: Path) -> str:
     )
 
 
-def _cold(code: str, runs: int, env: dict[str, str], cwd: Path) -> float:
-    """Median seconds a fresh interpreter spends in `code`, timed from inside (interpreter start excluded)."""
-    timed = f"import time\n_t = time.perf_counter()\n{code}\nprint(time.perf_counter() - _t)"
-    times = []
+def _cold(snippets: dict[str, tuple[str, dict[str, str]]], runs: int, cwd: Path) -> dict[str, dict[str, float]]:
+    """Seconds a fresh interpreter spends in each snippet's code, timed from inside (interpreter start excluded),
+    the snippets interleaved run by run so that drift hits all alike: median, min and max per snippet."""
+    times: dict[str, list[float]] = {label: [] for label in snippets}
     for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", timed], capture_output=True, text=True, env=env, cwd=cwd, check=True
-        )
-        times.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(times)
+        for label, (code, env) in snippets.items():
+            timed = f"import time\n_t = time.perf_counter()\n{code}\nprint(time.perf_counter() - _t)"
+            out = subprocess.run(
+                [sys.executable, "-c", timed], capture_output=True, text=True, env=env, cwd=cwd, check=True
+            )
+            times[label].append(float(out.stdout.strip().splitlines()[-1]))
+    return {k: {"median": statistics.median(v), "min": min(v), "max": max(v)} for k, v in times.items()}
 
 
-def cold_start(artifact_path: Path, checkpoint_path: Path, onnx_path: Path, runs: int) -> dict[str, float]:
+def cold_start(artifact_path: Path, checkpoint_path: Path, onnx_path: Path, runs: int) -> dict[str, dict[str, float]]:
     """`import X + predict one image` in fresh processes: the artifact with a bytecode cache (what users meet:
     the first import writes `__pycache__`) and compiled from source, beside `import numpy`, torch and ORT."""
     name = artifact_path.stem
@@ -182,7 +187,7 @@ def cold_start(artifact_path: Path, checkpoint_path: Path, onnx_path: Path, runs
             ),
         }
         # an empty working directory: `python -c` puts it first on sys.path, so nothing is imported from it
-        times = {label: _cold(code, runs, env, cwd) for label, (code, env) in snippets.items()}
+        times = _cold(snippets, runs, cwd)
         if list(source.iterdir()) != [source / artifact_path.name]:
             raise RuntimeError(f"bytecode was written into {source}: the from-source timing is not from source")
         return times
@@ -203,7 +208,7 @@ def literal_layout(artifact_path: Path) -> dict[str, dict[str, float]]:
         n
         for n in body.body
         if isinstance(n, ast.Assign)
-        and ast.unparse(n.value.func if isinstance(n.value, ast.Call) else n.value).startswith("np.array")
+        and ast.unparse(n.value.func if isinstance(n.value, ast.Call) else n.value) in ("np.array", "np.ldexp")
     ]
     tuples = ast.Module(body=weights, type_ignores=[])
     lists = ast.fix_missing_locations(_Lists().visit(ast.parse(ast.unparse(tuples))))
@@ -216,6 +221,25 @@ def literal_layout(artifact_path: Path) -> dict[str, dict[str, float]]:
             "load bytecode + run": median_seconds(lambda c=code: exec(marshal.loads(c), {}), budget=1.0, repeat=5),  # noqa: S102
         }
     return result
+
+
+def size(artifact_path: Path) -> dict[str, int]:
+    """What a user downloads, pastes and reviews: bytes of the artifact and of the page beside it (and the page
+    gzipped, as a server sends it), the model's parameters, and the numeric literals Python compiles on a call."""
+    source = artifact_path.read_text(encoding="utf-8")
+    page = artifact_path.with_suffix(".html").read_bytes()
+    numbers = sum(
+        isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool)
+        for n in ast.walk(ast.parse(source))
+    )
+    artifact = load_artifact(artifact_path)
+    return {
+        "artifact bytes": len(source.encode()),
+        "page bytes": len(page),
+        "page bytes, gzipped": len(gzip.compress(page, mtime=0)),
+        "parameters": int(artifact.METADATA["n_parameters"]),
+        "numeric literals in the artifact": numbers,
+    }
 
 
 def peak_rss(artifact_path: Path, onnx_path: Path) -> dict[str, float]:

@@ -21,9 +21,11 @@ from codegen.artifact import load_artifact
 TARGETS = {
     "floor, every batch size": 1.15,
     "floor, one image": 1.2,
-    "cold start with bytecode cache": 1.15,
+    "cold start with bytecode cache": 1.05,  # the compact-artifact issue's target (it was 1.15)
     "`python -m digits_infer picture.png` ÷ `import numpy, PIL.Image`": 1.5,
+    "`python digits_infer.py picture.png` ÷ `import numpy, PIL.Image`": 2.0,  # compiled on every call
 }
+SIZE_TARGETS = {"artifact bytes": 500_000, "page bytes": 520_000}  # the compact-artifact issue's targets
 PICTURE_TARGETS = {  # seconds for prepare() + predict() of one picture (bench.pictures), the budgets
     "280x280 canvas": 5e-3,
     "1000x800 photo": 20e-3,
@@ -118,6 +120,7 @@ def run(checkpoint_path: Path, artifact_path: Path, runs: int, train_time: bool)
         results["speed_seconds"] = measure.predict_speed(candidates, x)
         results["picture_seconds"] = measure.picture_path(artifact)
         results["cold_start_seconds"] = measure.cold_start(artifact_path, checkpoint_path, onnx_path, runs)
+        results["cold_start_runs"] = runs
         results["peak_rss_mib"] = measure.peak_rss(artifact_path, onnx_path)
     with tempfile.TemporaryDirectory() as tmp:
         picture = Path(tmp, "picture.png")
@@ -126,6 +129,7 @@ def run(checkpoint_path: Path, artifact_path: Path, runs: int, train_time: bool)
     results["hostile_inputs"] = measure.hostile_memory(artifact_path)
     results["literal_layout_seconds"] = measure.literal_layout(artifact_path)
     results["artifact_bytes"] = artifact_path.stat().st_size
+    results["size"] = measure.size(artifact_path)
     results["build_seconds"] = measure.build_times(checkpoint_path, train_time)
     results["ratios"] = ratios(results)
     return results
@@ -137,7 +141,7 @@ def ratios(r: dict[str, Any]) -> dict[str, Any]:
         size: {name: times["artifact"] / t for name, t in times.items() if name != "artifact"}
         for size, times in r["speed_seconds"].items()
     }
-    cold = r["cold_start_seconds"]
+    cold = {k: v["median"] for k, v in r["cold_start_seconds"].items()}
     vs_numpy = {k: v / cold["import numpy"] for k, v in cold.items()}
     floor = {size: s["float64 floor"] for size, s in speed.items()}
     one = next(iter(floor))
@@ -147,6 +151,7 @@ def ratios(r: dict[str, Any]) -> dict[str, Any]:
         "floor, one image": floor[one],
         "cold start with bytecode cache": vs_numpy["import digits_infer + predict (bytecode cache)"],
         "`python -m digits_infer picture.png` ÷ `import numpy, PIL.Image`": shell["python -m digits_infer picture.png"],
+        "`python digits_infer.py picture.png` ÷ `import numpy, PIL.Image`": shell["python digits_infer.py picture.png"],
     }
     return {
         "artifact_over": speed,
@@ -154,6 +159,9 @@ def ratios(r: dict[str, Any]) -> dict[str, Any]:
         "shell_over_import_numpy_pil": shell,
         "peak_mib_hostile": {"max": max(v["peak_mib"] for v in r["hostile_inputs"].values()), "target": PEAK_MIB},
         "targets": {k: {"ratio": v, "target": TARGETS[k], "met": v <= TARGETS[k]} for k, v in checks.items()},
+        "size_targets": {
+            k: {"bytes": r["size"][k], "target": v, "met": r["size"][k] <= v} for k, v in SIZE_TARGETS.items()
+        },
         "picture_targets": {
             k: {"seconds": v, "target": PICTURE_TARGETS[k], "met": v <= PICTURE_TARGETS[k]}
             for k, v in r["picture_seconds"].items()
@@ -204,11 +212,22 @@ def markdown(r: dict[str, Any]) -> str:
         lines.append(f"| {k} | {_t(v['seconds'])} | ≤ {_t(v['target'])} | {'yes' if v['met'] else '**no**'} |")
     lines += [
         "",
-        "| cold start: fresh process, import + predict one image | time | ÷ `import numpy` |",
-        "|---|---:|---:|",
+        (
+            f"| cold start: fresh process, import + predict one image, {r['cold_start_runs']} interleaved runs | median "
+            "| min – max | ÷ `import numpy` |"
+        ),
+        "|---|---:|---:|---:|",
     ]
     for k, v in r["cold_start_seconds"].items():
-        lines.append(f"| `{k}` | {_t(v)} | **{r['ratios']['cold_start_over_import_numpy'][k]:.2f}×** |")
+        ratio = r["ratios"]["cold_start_over_import_numpy"][k]
+        lines.append(f"| `{k}` | {_t(v['median'])} | {_t(v['min'])} – {_t(v['max'])} | **{ratio:.2f}×** |")
+    lines += ["", "| size | measured | target | met |", "|---|---:|---:|---|"]
+    for k, v in r["size"].items():
+        target = r["ratios"]["size_targets"].get(k)
+        if target is None:
+            lines.append(f"| {k} | {v:,} | | |")
+        else:
+            lines.append(f"| {k} | {v:,} | ≤ {target['target']:,} | {'yes' if target['met'] else '**no**'} |")
     lines += ["", "| weights written as | compile from source | load bytecode + build arrays |", "|---|---:|---:|"]
     for k, v in r["literal_layout_seconds"].items():
         lines.append(f"| {k} | {_t(v['compile'])} | {_t(v['load bytecode + run'])} |")
