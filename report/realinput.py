@@ -16,7 +16,7 @@ import io
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -25,45 +25,16 @@ import numpy as np
 from bench.blas_kernels import header_sha256
 from codegen.artifact import load_artifact
 from report import plots
-from train import paths, writing
+from train import benchmark, paths, writing
 from train.calibrate import expected_calibration_error
 from train.files import write_atomically
-
-SEED = 20261127  # the benchmark's one seed; each picture's generator is seeded by (SEED, row, digit, index)
-PER_DIGIT = 10  # pictures of each digit per condition row
-ONES = 50  # pictures of "1" per pen width and per font
-
-
-def pictures() -> Iterator[tuple[str, int, np.ndarray | bytes]]:
-    """(row, digit, picture) for the whole benchmark, in a fixed order; a picture is an array or a file's bytes."""
-    for r, (row, make) in enumerate(writing.CONDITIONS.items()):
-        for digit in range(10):
-            for k in range(PER_DIGIT):
-                yield row, digit, make(digit, np.random.default_rng([SEED, r, digit, k]))
-    fonts = writing.fonts_available()
-    for f, font in enumerate(fonts):
-        for digit in range(10):
-            for s, size in enumerate(writing.FONT_SIZES):
-                rng = np.random.default_rng([SEED, 100 + f, digit, s])
-                yield (
-                    f"printed digits ({len(fonts)} fonts x {len(writing.FONT_SIZES)} sizes)",
-                    digit,
-                    writing.printed(digit, font, size, rng),
-                )
-    for p, (pen, share) in enumerate(writing.PEN_WIDTHS.items()):
-        for k in range(ONES):
-            yield f'"1", pen {pen}', 1, writing.one_with_pen(share, np.random.default_rng([SEED, 200 + p, 1, k]))
-    for f, font in enumerate(fonts):
-        for k in range(ONES):
-            rng = np.random.default_rng([SEED, 300 + f, 1, k])
-            yield f'"1", printed in {font}', 1, writing.printed(1, font, int(rng.integers(14, 257)), rng)
 
 
 def score(artifact: ModuleType) -> tuple[list[dict], list[dict], float]:
     """(one row per condition, every misread picture, ECE over all pictures) for the artifact."""
     rows: dict[str, dict] = {}
     failures, probabilities, labels = [], [], []
-    for row, digit, picture in pictures():
+    for row, digit, picture in benchmark.pictures():
         if isinstance(picture, bytes):
             picture = artifact.read_picture(io.BytesIO(picture))
         proba = artifact.predict_proba(artifact.prepare(picture))
@@ -150,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     table, failures, ece = score(artifact)
     text = markdown(table, ece, artifact.METADATA["weights_sha256"], header_sha256(args.artifact, "runtime"), fonts)
     print(text)
-    record = {"weights_sha256": artifact.METADATA["weights_sha256"], "seed": SEED, "ece": ece, "rows": table}
+    record = {"weights_sha256": artifact.METADATA["weights_sha256"], "seed": benchmark.SEED, "ece": ece, "rows": table}
     write_table(args.out, "realinput", text, record)
     failure_sheet(artifact, failures, args.out / "failures.png")
     return 0

@@ -90,9 +90,12 @@ def test_same_inputs_give_byte_identical_pngs(predictions: tuple, tmp_path: Path
 def test_study_plots_render_from_real_study_rows(tmp_path: Path) -> None:
     configs = [("depth_width", tiny_config(hidden=h)) for h in ((), (8,), (16, 8))]
     configs += [("activation", tiny_config(activation=a)) for a in ("relu", "tanh")]
+    configs += [("compact", tiny_config(hidden=(16, 8), weight_bits=4))]
     rows = run_study(configs, Study(folds=2), tmp_path / "cache", jobs=1, progress=False)
     assert all(0.3 < r["cv_mean"] <= 1 for r in rows)
-    assert png_size(plots.study_front(rows, tmp_path / "f.png", rows[0]["key"])) == expected("study")
+    whole, floats = rows[-1], rows[-3]  # the same shape with 4-bit and with float32 weights
+    assert whole["artifact_bytes"] < floats["artifact_bytes"]
+    assert png_size(plots.study_front(rows, tmp_path / "f.png", rows[-1]["key"])) == expected("front")
     assert png_size(plots.study_width_per_depth(rows, tmp_path / "w.png")) == expected("study")
     assert png_size(plots.study_augmentation(rows, tmp_path / "a.png")) == expected("study")
     assert png_size(plots.study_bars(rows, "activation", "activation", tmp_path / "b.png")) == expected("study")

@@ -27,7 +27,8 @@ def _hidden(text: str) -> tuple[int, ...]:
 
 def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse.Namespace]:
     """Parse the command line into a `TrainConfig`; defaults come from the dataclasses."""
-    m, t = ModelConfig(), TrainConfig()
+    t = TrainConfig()
+    m = t.model
     p = argparse.ArgumentParser(prog="python -m train", description=__doc__)
     p.add_argument("--out", default=str(paths.CHECKPOINT), help="checkpoint path (default: %(default)s)")
     p.add_argument("--split-seed", type=int, default=t.split_seed, help="seed of the 80/20 stratified split")

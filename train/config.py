@@ -15,7 +15,7 @@ class TrainConfig:
     """Everything that determines a training run; with the same values on the same machine the weights are
     bit-identical. The defaults are the shipped model, chosen by the study (`nox -s study`, README)."""
 
-    model: ModelConfig = field(default_factory=ModelConfig)
+    model: ModelConfig = field(default_factory=lambda: ModelConfig(hidden=(384, 128), weight_bits=5))
     augment: AugmentConfig = field(
         default_factory=lambda: AugmentConfig(enabled=True, writers=WritersConfig(share=0.3), fonts=0.1)
     )

@@ -135,7 +135,7 @@ def printed_picture(digit: int, font: Path, size: int, rng: np.random.Generator)
     return np.asarray(picture.rotate(rng.uniform(-4, 4), resample=Image.Resampling.BILINEAR, fillcolor=255))
 
 
-def _key(what: str, prepare_config: PrepareConfig, fonts: list[Path]) -> str:
+def cache_key(what: str, prepare_config: PrepareConfig, fonts: list[Path]) -> str:
     """The cache key: this module's drawing, what is made, the prepare() code and settings that read the pictures,
     the fonts."""
     import runtime.prepare
@@ -145,7 +145,7 @@ def _key(what: str, prepare_config: PrepareConfig, fonts: list[Path]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _cached(path: Path, make: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+def cached_arrays(path: Path, make: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     if path.is_file():
         with np.load(path) as cached:
             return dict(cached)
@@ -169,7 +169,7 @@ def pens(prepare_config: PrepareConfig, per_image: int = 3) -> np.ndarray:
                 out[i, j] = prepare(pen_picture(counts, rng), prepare_config)
         return {"pens": out}
 
-    return _cached(CACHE / f"pens-{_key(f'pens {per_image}', prepare_config, [])}.npz", make)["pens"]
+    return cached_arrays(CACHE / f"pens-{cache_key(f'pens {per_image}', prepare_config, [])}.npz", make)["pens"]
 
 
 def _printed_set(prepare_config: PrepareConfig, fonts: list[Path], seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -193,7 +193,7 @@ def printed(prepare_config: PrepareConfig) -> tuple[np.ndarray, np.ndarray]:
         counts, labels = _printed_set(prepare_config, fonts, 10_000)
         return {"printed": counts, "labels": labels}
 
-    made = _cached(CACHE / f"printed-{_key('printed', prepare_config, fonts)}.npz", make)
+    made = cached_arrays(CACHE / f"printed-{cache_key('printed', prepare_config, fonts)}.npz", make)
     return made["printed"], made["labels"]
 
 

@@ -28,13 +28,15 @@ from joblib import Memory, Parallel, delayed
 from sklearn.model_selection import StratifiedKFold
 from tqdm import tqdm
 
+from train import benchmark
 from train.augment import AugmentConfig, WritersConfig
 from train.config import TrainConfig
 from train.data import split
 from train.files import write_atomically
+from train.loop import TrainResult
 from train.model import ModelConfig
 
-STUDY_VERSION = 4  # part of every cache key: bump when scoring changes, so cached results are not reused
+STUDY_VERSION = 5  # part of every cache key: bump when scoring changes, so cached results are not reused
 TEST = "test"  # the part name of the held-out score, beside fold numbers 0..folds-1
 # The choice (`choose`), fixed before the study that it reads was run:
 # - in distribution, a configuration whose CV accuracy is within 7 validation images of the best (0.5 % of 1,437)
@@ -113,6 +115,23 @@ def grid(base: TrainConfig | None = None) -> list[tuple[str, TrainConfig]]:
         for f in (0.02, 0.05, 0.1)
         for first in (False, True)  # printed rows as they are, or distorted like the data set's (swapped in first)
     ]
+    runs += [  # a compact artifact: whole-number weights of fewer bits, and narrower shapes, on the fonts' recipe
+        (
+            "compact",
+            _vary(
+                base,
+                model={"hidden": h, "dropout": 0.0, "weight_bits": bits},
+                epochs=300,
+                augment={"writers": WritersConfig(share=0.3), "fonts": 0.1},
+            ),
+        )
+        for h, bits in (
+            *(((512, 128), b) for b in (8, 6, 5, 4, 3)),
+            ((384, 128), 5),
+            ((256, 128), 5),
+            ((256, 64), 5),
+        )
+    ]
     runs += [
         ("distortions", _vary(base, augment=a))
         for a in ({"elastic_px": 0.3}, {"thickness": 0.3}, {"noise": 0.5}, {"elastic_px": 0.3, "thickness": 0.3})
@@ -145,6 +164,8 @@ def config_key(config: TrainConfig, study: Study) -> str:
         del augment["fonts"]
     if not augment["swap_first"]:
         del augment["swap_first"]
+    if described["model"]["weight_bits"] == 0:
+        del described["model"]["weight_bits"]
     payload = json.dumps({"v": STUDY_VERSION, "config": described, "study": dataclasses.asdict(study)}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
@@ -153,7 +174,9 @@ def score(key: str, config: TrainConfig, study: Study, part: int | str) -> dict[
     """Scores of `config` on one part of the split. A fold number 0..folds-1: {"accuracy"} on that validation
     fold of a model trained on the other folds of the training part. `TEST`: a model trained on the whole training
     part, {"accuracy"} on the held-out test part (reported, never used for choosing), {"mnist_tune"} on the tune
-    half of MNIST and {"fonts"} on the validation fonts, both through `prepare()` (validation for robustness).
+    half of MNIST and {"fonts"} on the validation fonts, both through `prepare()` (validation for robustness), and
+    what is reported beside them, never chosen by: {"real_input"} on the real-input benchmark (`train.benchmark`)
+    and the bytes of the artifact and the page generated from that model ({"artifact_bytes"}, {"page_bytes"}).
     The cache (`_trainings`) is keyed by `key` — `config_key(config, study)` — and `part` alone: it ignores the
     config and study objects, so a knob added to a config later, and off, finds the trainings made before it."""
     import torch
@@ -178,15 +201,29 @@ def _score(config: TrainConfig, study: Study, part: int | str) -> dict[str, floa
         tune = mnist.tune
         predicted = predict_logits(result.model, prepared_mnist(config.prepare)[tune]).argmax(1)
         printed, labels = validation_printed(config.prepare)
+        real, digits = benchmark.counts(config.prepare)
         return {
             "accuracy": result.test_accuracy,
             "mnist_tune": float((predicted == mnist.labels[tune]).mean()),
             "fonts": float((predict_logits(result.model, printed).argmax(1) == labels).mean()),
+            "real_input": float((predict_logits(result.model, real).argmax(1) == digits).mean()),
+            **artifact_sizes(result),
         }
     folds = StratifiedKFold(n_splits=study.folds, shuffle=True, random_state=study.cv_seed)
     fit_idx, val_idx = list(folds.split(data.x_train, data.y_train))[int(part)]
     inner = data.fold(fit_idx, val_idx)
     return {"accuracy": fit(config, data=inner, progress=False).test_accuracy}  # the inner "test" = the fold
+
+
+def artifact_sizes(result: TrainResult) -> dict[str, int]:
+    """{"artifact_bytes", "page_bytes"}: the sizes of digits_infer.py and digits_infer.html rendered from `result`'s
+    model (uncalibrated: the temperature's few digits aside, the calibrated files are the same size)."""
+    from codegen.arrays import from_checkpoint
+    from codegen.render import render_all
+    from train.checkpoint import from_result
+
+    files = render_all(from_checkpoint(from_result(result)))
+    return {"artifact_bytes": len(files[".py"].encode()), "page_bytes": len(files[".html"].encode())}
 
 
 def _parts(study: Study) -> list[int | str]:
@@ -249,6 +286,9 @@ def run_study(
                 "writers_share": config.augment.writers.share,
                 "fonts_share": config.augment.fonts,
                 "n_parameters": config.model.n_parameters(),
+                "weight_bits": config.model.weight_bits,
+                "artifact_bytes": done[key, TEST]["artifact_bytes"],
+                "page_bytes": done[key, TEST]["page_bytes"],
                 "cv_mean": float(np.mean(scores)),
                 "cv_std": float(np.std(scores)),
                 "cv_folds": scores,
@@ -256,6 +296,7 @@ def run_study(
                 "mnist_tune": done[key, TEST]["mnist_tune"],
                 "fonts": done[key, TEST]["fonts"],
                 "outside": (done[key, TEST]["mnist_tune"] + done[key, TEST]["fonts"]) / 2,
+                "real_input_reported": done[key, TEST]["real_input"],
                 "config": config.to_dict(),
             }
         )
@@ -272,14 +313,19 @@ def choose(
     1. in distribution: configurations within `cv_images` validation images (of `n_validation`) of the best CV;
     2. robust: of those, the ones within `outside_tolerance` of the best "outside" score (the mean of the MNIST
        tune half and the validation fonts: handwriting and print weigh the same);
-    3. small: of those, the fewest parameters (file size and import time grow with them), then fewer epochs.
-    The reported test score is not read, so it cannot move the choice (a test removes it and checks)."""
+    3. small: of those, the fewest bytes of the generated artifact (what is pasted, reviewed and loaded; import
+       time grows with it), then the fewest parameters, then fewer epochs.
+    The reported scores (test, real input) are not read, so they cannot move the choice (a test removes them and
+    checks)."""
     best = max(r["cv_mean"] for r in rows)
     candidates = [r for r in rows if r["cv_mean"] >= best - cv_images / n_validation - 1e-12]
     if all("outside" in r for r in candidates):
         robust = max(r["outside"] for r in candidates)
         candidates = [r for r in candidates if r["outside"] >= robust - outside_tolerance - 1e-12]
-    return min(candidates, key=lambda r: (r["n_parameters"], r["epochs"], -r["cv_mean"], r["key"]))
+    return min(
+        candidates,
+        key=lambda r: (r["artifact_bytes"], r["n_parameters"], r["epochs"], -r["cv_mean"], r["key"]),
+    )
 
 
 FAMILIES = {  # experiment → what it varies, for the README's table
@@ -294,6 +340,7 @@ FAMILIES = {  # experiment → what it varies, for the README's table
     "writers": "other writers: a share of each batch through prepare()'s steps (256x64 … 512x256)",
     "fonts": "printed digits: a share of each batch printed in training fonts (0.02 … 0.1), as printed or distorted "
     "like the data set's, 512x128 writers0.3",
+    "compact": "compact: whole-number weights of 8 … 3 bits on fonts0.1's recipe, 512x128 … 256x64",
 }
 
 
@@ -304,10 +351,10 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
 
     lines = [
         (
-            "| family | configs | CV accuracy | test accuracy (reported) | MNIST tune | validation fonts | best by CV → "
-            "its test, MNIST tune, fonts |"
+            "| family | configs | CV accuracy | test accuracy (reported) | MNIST tune | validation fonts | real input "
+            "(reported) | digits_infer.py | best by CV → its test, MNIST tune, fonts |"
         ),
-        "|---|---:|---|---|---|---|---|",
+        "|---|---:|---|---|---|---|---|---|---|",
     ]
     for experiment, what in FAMILIES.items():
         family = [r for r in rows if r["experiment"] == experiment]
@@ -318,9 +365,12 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
         test = [r["test_reported"] for r in family]
         mnist = [r["mnist_tune"] for r in family]
         fonts = [r["fonts"] for r in family]
+        real = [r["real_input_reported"] for r in family]
+        size = [r["artifact_bytes"] / 1000 for r in family]
         lines.append(
             f"| {what} | {len(family)} | {min(cv):.2%} – {max(cv):.2%} | {min(test):.2%} – {max(test):.2%} | "
-            f"{min(mnist):.1%} – {max(mnist):.1%} | {min(fonts):.1%} – {max(fonts):.1%} | {best['hidden']} "
+            f"{min(mnist):.1%} – {max(mnist):.1%} | {min(fonts):.1%} – {max(fonts):.1%} | {min(real):.1%} – "
+            f"{max(real):.1%} | {min(size):,.0f} – {max(size):,.0f} KB | {best['hidden']} "
             f"{_knobs(best)}: {best['cv_mean']:.2%} → {best['test_reported']:.2%}, {best['mnist_tune']:.1%}, "
             f"{best['fonts']:.1%} |"
         )
@@ -335,7 +385,9 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
     verdict = (
         f"{len(unique)} distinct configurations. Chosen by CV, the MNIST tune half and the validation fonts: "
         f"**{chosen['hidden']} {_knobs(chosen)}** (CV {chosen['cv_mean']:.2%}, MNIST tune {chosen['mnist_tune']:.1%}, "
-        f"validation fonts {chosen['fonts']:.1%}; test reported {chosen['test_reported']:.2%}). "
+        f"validation fonts {chosen['fonts']:.1%}; digits_infer.py {chosen['artifact_bytes']:,} bytes, the page "
+        f"{chosen['page_bytes']:,}; reported: test {chosen['test_reported']:.2%}, real input "
+        f"{chosen['real_input_reported']:.1%}). "
         f"Rank correlation of CV and test (Spearman): {rho:.2f}; {within} of {len(unique)} configurations score "
         f"within one test image ({1 / n_test:.2%}) of their CV. Largest disagreement: {worst['hidden']} "
         f"{_knobs(worst)} ({worst['experiment']}), CV {worst['cv_mean']:.2%} vs test {worst['test_reported']:.2%} "
@@ -350,9 +402,10 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
 
 def _knobs(row: dict[str, Any]) -> str:
     """What sets a row apart beyond its widths, e.g. 'relu, dropout 0.1, 150 epochs, affine'."""
+    bits = f", {row['weight_bits']}-bit weights" if row.get("weight_bits") else ""
     return (
         f"{row['activation']}, dropout {row['dropout']:g}, wd {row['weight_decay']:g}, {row['epochs']} epochs, "
-        f"{row['distortions']}"
+        f"{row['distortions']}{bits}"
     )
 
 
