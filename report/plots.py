@@ -307,7 +307,15 @@ def study_front(rows: Sequence[dict[str, Any]], path: str | os.PathLike[str], ch
             front = _pareto(np.column_stack([size, score]))
             ax.scatter(size, score, c=colors, s=18, zorder=2)
             ax.scatter(size, other, edgecolors=colors, **TEST_MARKER)
-            ax.plot(size[front], score[front], color="black", lw=1, zorder=1, label=f"front ({chosen_label})")
+            name = chosen_label.removesuffix(" (chooses)")
+            ax.plot(
+                size[front],
+                score[front],
+                color="black",
+                lw=1,
+                zorder=1,
+                label=f"front: no smaller file has a higher {name}",
+            )
             for r, x, y in zip(unique, size, score, strict=True):
                 if r["key"] == chosen_key:
                     bits = f", {r['weight_bits']}-bit weights" if r.get("weight_bits") else ""

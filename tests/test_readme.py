@@ -99,7 +99,7 @@ def test_the_sample_of_the_generated_file_is_in_the_generated_file() -> None:
     assert found, "the README's sample rows must say which weights they come from"
     require_it_describes_this_model(found.group(1), "the README's sample of layer 1")
     sample = re.split(r"\n +\.\.\.\),", found.group(2), maxsplit=1)[0]  # up to the first elided row end
-    assert sample.startswith(("_W1 = np.array(", "_E1 = np.array("))
+    assert sample.startswith(("_W1 = np.array(", "_W1 = np.ldexp("))
     assert sample in MODEL_ARTIFACT.read_text(encoding="utf-8")
 
 
