@@ -11,6 +11,7 @@ from tests.tiny import tiny_config
 from train import checkpoint
 from train.__main__ import main as train_main
 from train.calibrate import SURE_ACCURACY, SURE_GRID, answered, sure_threshold
+from train.config import TrainConfig
 from train.loop import LOG_EVERY, fit
 from train.model import MLP, ModelConfig, quantized
 
@@ -183,3 +184,15 @@ def test_cli_rejects_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
         train_main(["--hidden", "12,x"])
     assert exit_info.value.code == 2
     assert "expected comma-separated widths" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        train_main(["--weight-bits", "1"])
+    assert exit_info.value.code == 2
+    assert "weight_bits must be 0 (float32 weights) or 2..16" in capsys.readouterr().err
+
+
+def test_cli_defaults_are_the_shipped_configuration() -> None:
+    from train.__main__ import parse_args
+
+    config, _ = parse_args([])
+    assert config == TrainConfig()  # the model too: `python -m train` trains what the study chose
+    assert parse_args(["--weight-bits", "0"])[0].model.weight_bits == 0
