@@ -28,8 +28,6 @@ from typing import Any
 
 import numpy as np
 
-from codegen.artifact import load_artifact
-
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 BATCH_SIZES = (1, 1797, 100_000)
 VECTOR_FLAGS = ("sse3", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni")
@@ -223,16 +221,16 @@ def literal_layout(artifact_path: Path) -> dict[str, dict[str, float]]:
     return result
 
 
-def size(artifact_path: Path) -> dict[str, int]:
-    """What a user downloads, pastes and reviews: bytes of the artifact and of the page beside it (and the page
-    gzipped, as a server sends it), the model's parameters, and the numeric literals Python compiles on a call."""
+def size(artifact: ModuleType, artifact_path: Path) -> dict[str, int]:
+    """What a user downloads, pastes and reviews: bytes of the artifact (`artifact`, loaded from `artifact_path`)
+    and of the page beside it (and the page gzipped, as a server sends it), the model's parameters, and the numeric
+    literals Python compiles on a call."""
     source = artifact_path.read_text(encoding="utf-8")
     page = artifact_path.with_suffix(".html").read_bytes()
     numbers = sum(
         isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool)
         for n in ast.walk(ast.parse(source))
     )
-    artifact = load_artifact(artifact_path)
     return {
         "artifact bytes": len(source.encode()),
         "page bytes": len(page),

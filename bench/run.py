@@ -128,8 +128,7 @@ def run(checkpoint_path: Path, artifact_path: Path, runs: int, train_time: bool)
         results["shell_seconds"] = measure.shell_calls(artifact_path, picture, SHELL_RUNS)
     results["hostile_inputs"] = measure.hostile_memory(artifact_path)
     results["literal_layout_seconds"] = measure.literal_layout(artifact_path)
-    results["artifact_bytes"] = artifact_path.stat().st_size
-    results["size"] = measure.size(artifact_path)
+    results["size"] = measure.size(artifact, artifact_path)
     results["build_seconds"] = measure.build_times(checkpoint_path, train_time)
     results["ratios"] = ratios(results)
     return results
@@ -260,7 +259,7 @@ def markdown(r: dict[str, Any]) -> str:
     build = "; ".join(f"{k} {v:.1f} s" for k, v in r["build_seconds"].items())
     lines += [
         "",
-        f"Artifact file {r['artifact_bytes'] / 1024:.0f} KiB; {build}.",
+        f"Artifact file {r['size']['artifact bytes'] / 1024:.0f} KiB; {build}.",
         (
             f"Same weights: ONNX Runtime gives the artifact's class on {p['onnxruntime']['same_class']:,}/"
             f"{p['n_images']:,} digits (max |Δlogit| {p['onnxruntime']['max_abs_logit_diff']:.1e}); torch "
