@@ -62,25 +62,18 @@ class ScaledIntegers:
 
 def scaled_integers(weight: np.ndarray) -> ScaledIntegers | None:
     """`weight` as integers times a power of two per column (output), each column with the smallest exponent that
-        makes all its values whole; None when some integer would exceed `INTEGER_LIMIT` (an ordinary float32 weight
-        needs about 2**24) or when a weight is -0.0. Exact: the integers times 2**-exponents give back the same float32
+    makes all its values whole; None when some integer would exceed `INTEGER_LIMIT` (an ordinary float32 weight
+    needs about 2**24) or when a weight is -0.0. Exact: the integers times 2**-exponents give back the same float32
     bits, which is checked.
 
-        A model trained with `ModelConfig.weight_bits` has weights on such a grid, and "-3" is shorter than
-        "-0.017578125" (README, "A compact artifact")."""
+    A model trained with `ModelConfig.weight_bits` has weights on such a grid, and "-3" is shorter than
+    "-0.017578125" (README, "What the generated file looks like")."""
     weight = np.asarray(weight)
     if weight.dtype != np.float32 or weight.ndim != 2 or weight.size == 0 or not np.isfinite(weight).all():
         raise LiteralError(f"expected a finite non-empty float32 matrix, got {weight.dtype} {weight.shape}")
     mantissa, power = np.frexp(weight.astype(np.float64))  # weight = mantissa * 2**power, 0.5 <= |mantissa| < 1
     whole = np.abs(mantissa * 2.0**24).astype(np.int64)  # float32 has a 24-bit significand: whole is exact
-    trailing = np.zeros_like(whole)
-    odd = whole != 0
-    while True:  # trailing zero bits of each significand
-        even = odd & (whole % 2 == 0)
-        if not even.any():
-            break
-        whole[even] //= 2
-        trailing[even] += 1
+    trailing = np.log2(np.where(whole != 0, whole & -whole, 1)).astype(np.int64)  # trailing zero bits (exact)
     needed = np.where(weight != 0, 24 - power - trailing, np.iinfo(np.int64).min)  # weight * 2**needed is odd
     exponents = needed.max(axis=0)
     exponents[exponents == np.iinfo(np.int64).min] = 0  # an all-zero column
