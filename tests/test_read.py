@@ -5,6 +5,7 @@ of the number (finding, ordering and cutting the digits), whatever the model mak
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from types import ModuleType
@@ -13,6 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from runtime import prepare as runtime_prepare
+from runtime import reading
 from tests.artifact.test_cli import run
 from tests.conftest import MODEL_ARTIFACT
 from train import writing
@@ -178,3 +181,48 @@ def test_a_line_under_a_bigger_one_and_a_digit_in_dots(shipped: ModuleType, digi
         angle = 2 * np.pi * k / 16
         dots[np.hypot(yy - 150 - 110 * np.cos(angle), xx - 150 - 75 * np.sin(angle)) <= 9] = 20
     assert shipped.read(dots) == str(shipped.predict(shipped.prepare(dots)))
+
+
+def touching_group(digits: tuple, count: int, start: int) -> tuple[np.ndarray, list[int]]:
+    """The ink (0..1, `runtime.prepare`'s) of `count` pen-drawn digits touching on one line, cut out as one group
+    of pieces, and that group's box [top, bottom, left, right]."""
+    picture = side_by_side(digit_pictures(digits, start + count)[start:], -2)
+    g = runtime_prepare._ink(picture / 255.0, "dark")
+    t = runtime_prepare._piece_table(g)
+    pieces = list(range(len(t["mass"])))
+    box = [int(v) for v in reading._box_of(t, pieces)]
+    return runtime_prepare._cut_out(g, t, pieces, box), box
+
+
+def test_a_digit_cut_from_touching_ones_is_counted_from_its_own_columns(digits: tuple) -> None:
+    # whatever ink lies beyond a cut (the neighbour's strokes reaching over), the digit's counts stay the same
+    full, box = touching_group(digits, 2, 0)
+    cut = (box[2] + box[3]) // 2
+    offset = max(box[2] - 2, 0)
+    other = full.copy()
+    other[:, cut - offset :] = np.random.default_rng(3).integers(0, 1025, other[:, cut - offset :].shape) / 1024
+    left, left_other = (reading._part(f, box, box[2], cut - 1, 1) for f in (full, other))
+    assert left["counts"] == left_other["counts"]
+    assert left["box"] == left_other["box"]
+    right = reading._part(full, box, cut, box[3], 1)
+    assert right["box"][0] == cut
+    assert sum(right["counts"]) > 0
+
+
+def test_cuts_between_several_touching_digits_move_only_to_read_both_sides_more_surely(digits: tuple) -> None:
+    for start in range(0, 24, 3):
+        full, box = touching_group(digits, 3, start)
+        width = box[3] - box[2] + 1
+        cuts = [box[2], box[2] + width // 3, box[2] + 2 * width // 3, box[3] + 1]
+        moved = reading._refined(full, box, cuts, 1)
+        near = max(2, int(width * reading._REFINE) // 3)
+        assert (moved[0], moved[-1]) == (cuts[0], cuts[-1])
+        assert all(abs(m - c) <= near for m, c in zip(moved, cuts, strict=True))
+        for i in (1, 2):  # each cut is placed with its right neighbour still where it was, left to right
+            before = [moved[i - 1], cuts[i], cuts[i + 1]]
+            after = [moved[i - 1], moved[i], cuts[i + 1]]
+            sure = [
+                min(reading._part(full, box, a, b - 1, 1)["margin"] for a, b in itertools.pairwise(c))
+                for c in (before, after)
+            ]
+            assert sure[1] >= sure[0]
