@@ -105,12 +105,21 @@ def whole_float32_array(array: np.ndarray, indent: int = 0) -> str:
 
 
 def _integer_array(array: np.ndarray, dtype: str, indent: int, limit: int = 2**63, separator: str = ", ") -> str:
+    return _numbers_array(_integers(array, limit, dtype), dtype, _format_int, indent, separator)
+
+
+def _integers(array: np.ndarray, limit: int = 2**63, dtype: str = "np.int64") -> np.ndarray:
+    """`array` as int64 for a literal, checked: integers of magnitude at most `limit` (what `dtype` holds)."""
     array = np.asarray(array)
     if array.dtype.kind not in "iu":
         raise LiteralError(f"expected an integer array, got dtype {array.dtype}")
     if array.size and np.abs(array.astype(np.int64)).max() > limit:
         raise LiteralError(f"expected integers of magnitude at most {limit} for {dtype}, got {np.abs(array).max()}")
-    return _numbers_array(array.astype(np.int64), dtype, lambda v: str(int(v)), indent, separator)
+    return array.astype(np.int64)
+
+
+def _format_int(value: Any) -> str:
+    return str(int(value))
 
 
 @dataclass(frozen=True)
@@ -151,10 +160,7 @@ def js_float32_array(array: np.ndarray, indent: int = 0) -> str:
 def js_integer_array(array: np.ndarray, indent: int = 0, separator: str = ", ") -> str:
     """An integer vector or matrix as a JavaScript array literal, laid out like `js_float32_array`; whole-number
     weights pass `separator=COMPACT` as the Python artifact writes them."""
-    array = np.asarray(array)
-    if array.dtype.kind not in "iu":
-        raise LiteralError(f"expected an integer array, got dtype {array.dtype}")
-    return _nested(array.astype(np.int64), lambda v: str(int(v)), indent, JAVASCRIPT, separator)
+    return _nested(_integers(array), _format_int, indent, JAVASCRIPT, separator)
 
 
 def _nested(array: np.ndarray, fmt: Callable[[Any], str], indent: int, syntax: _Syntax, separator: str = ", ") -> str:
