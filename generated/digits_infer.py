@@ -5,7 +5,7 @@
 # runtime sha256: ab9164f80f1c728eed1014f1c59289c60dbf93e82244e348e5a6b199b9537f2d
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
-# train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
+# train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
 """Handwritten-digit classifier, generated from a PyTorch model; needs only NumPy.
 
 The model reads the digits data set's representation: 8x8 blocks, each the count 0..16 of inked pixels in a 4x4
@@ -82,6 +82,7 @@ METADATA = {
             'fonts': 0.1,
             'swap_first': False,
             'redraws': 3,
+            'markers': 0,
         },
         'split_seed': 0,
         'seed': 0,

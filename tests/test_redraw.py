@@ -4,6 +4,7 @@ the benchmark does not hold out, and a batch swap that takes a digit's own redra
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from train import redraw, writing
@@ -38,6 +39,28 @@ def test_training_fonts_never_include_the_benchmarks_or_the_validation_fonts() -
     assert not fonts & validation
     assert all(font.suffix == ".ttf" for font in fonts | validation)
     assert len(fonts) > len(validation) > 0 or not writing.fonts_available()
+
+
+def test_a_printed_digit_traced_with_a_marker_keeps_its_place_and_ink_with_broader_strokes() -> None:
+    fonts = redraw.training_fonts()
+    if not fonts:
+        pytest.skip("no training fonts installed (the project's setup installs fonts-dejavu-core)")
+    printed = redraw.printed_picture(1, fonts[0], 96, np.random.default_rng(3))
+    widths = []
+    for k in range(20):
+        traced = redraw.marked_picture(printed, np.random.default_rng(k))
+        assert traced.shape == printed.shape
+        assert traced.dtype == np.uint8
+        assert np.array_equal(traced, redraw.marked_picture(printed, np.random.default_rng(k)))
+        assert traced.min() <= printed.min() + 8  # as dark as the print
+        assert np.all(traced[printed < 128] < 128)  # every stroke of the print is still ink
+        ink, middle = traced < 128, redraw._skeleton(traced < 128)
+        widths.append(ink.sum() / middle.sum())  # the stroke's mean width: its area over its middle line's length
+    stroke = (printed < 128).sum() / redraw._skeleton(printed < 128).sum()
+    assert min(widths) > stroke
+    assert max(widths) > 2 * stroke
+    with pytest.raises(ValueError, match="markers"):
+        AugmentConfig(enabled=True, fonts=0.1, markers=-1)
 
 
 def test_the_swap_takes_the_digits_own_redraws_or_a_printed_digit_of_its_label_in_their_shares() -> None:

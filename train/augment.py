@@ -62,6 +62,7 @@ class AugmentConfig:
     fonts: float = 0.0  # share of each batch swapped for a digit of its label printed in a training font (train.redraw)
     swap_first: bool = False  # swap before distorting, so printed and redrawn rows are distorted like the others
     redraws: int = 3  # versions of each data-set digit redrawn with pens (made once, cached)
+    markers: int = 0  # tracings of each printed digit with a broad marker added to the printed pool (train.redraw)
 
     def __post_init__(self) -> None:
         if isinstance(self.writers, dict):  # as stored in a checkpoint
@@ -73,6 +74,8 @@ class AugmentConfig:
             raise ValueError(f"augmentation scale must be < 1 and thickness <= 1, got {self.scale}, {self.thickness}")
         if self.redraws < 1:
             raise ValueError(f"redraws must be at least 1, got {self.redraws}")
+        if self.markers < 0:
+            raise ValueError(f"markers counts tracings of each printed digit: at least 0, got {self.markers}")
         if self.redrawn < 0 or self.fonts < 0 or self.redrawn + self.fonts > 1:
             raise ValueError(
                 f"redrawn and fonts are shares of a batch: non-negative, together at most 1; got {self.redrawn}, "

@@ -87,7 +87,11 @@ def fit(config: TrainConfig, data: Split | None = None, progress: bool = True) -
         pens = (
             redraw.pens(config.prepare, config.augment.redraws) if config.augment.redrawn > 0 else np.zeros((0, 1, 64))
         )
-        printed, labels = redraw.printed(config.prepare) if config.augment.fonts > 0 else (np.zeros((0, 64)), [])
+        printed, labels = (
+            redraw.printed(config.prepare, config.augment.markers)
+            if config.augment.fonts > 0
+            else (np.zeros((0, 64)), [])
+        )
         pool = (
             torch.from_numpy(np.asarray(pens, dtype=np.float32)),
             torch.from_numpy(np.asarray(printed, dtype=np.float32)),

@@ -8,6 +8,9 @@ dark on paper; some pictures get a lighting gradient, a shadow edge or a speck. 
 fonts installed under `writing.FONT_DIR` except the benchmark's held-out `writing.FONTS` and the bold slanted faces
 kept for validation (`VALIDATION_FACES`: the study's outside score, see `validation_printed`) — bold, oblique,
 italic, light and condensed faces of the same families, where installed — at several sizes, slightly rotated.
+Markers: a printed digit traced again with a broad, round marker (`marked_picture`), so the bold strokes a
+felt-tip or a finger on a phone gives — a 1 whose flag and foot swell into blobs — are learned from shapes the
+fonts already teach (`AugmentConfig.markers`).
 
 Nothing here sees the benchmark's stroke templates, its pen renderer or its fonts; `pool` makes the redrawn counts
 once per data set digit (seeded by the digit's row) and caches them on disk, so every training and every study
@@ -38,6 +41,7 @@ VERSION = 1  # part of the cache key: bump when the drawing changes
 CACHE = Path(".cache/redraw")
 FONT_SIZES = (18, 28, 48, 96)
 VALIDATION_FACES = ("BoldOblique", "BoldItalic")  # never trained on, never in the benchmark: the study's fonts
+MARKER_SHARE = (0.03, 0.12)  # a marker's width, as a share of the printed picture's side
 
 
 def _skeleton(shape: np.ndarray) -> np.ndarray:
@@ -172,29 +176,52 @@ def pens(prepare_config: PrepareConfig, per_image: int = 3) -> np.ndarray:
     return cached_arrays(CACHE / f"pens-{cache_key(f'pens {per_image}', prepare_config, [])}.npz", make)["pens"]
 
 
-def _printed_set(prepare_config: PrepareConfig, fonts: list[Path], seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(counts (m, 64), labels (m,)): each digit in each of `fonts` at FONT_SIZES, read by `prepare()`."""
+def marked_picture(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A printed digit (dark on white, its height about the picture's side less margins) traced again with a round
+    marker 3-12 % of the picture's side wide: every stroke widened by the marker's width (the darkest pixel under
+    it), its edges softened."""
+    width = max(1, round(min(picture.shape) * rng.uniform(*MARKER_SHARE))) | 1
+    traced = Image.fromarray(picture).filter(ImageFilter.MinFilter(width))
+    return np.asarray(traced.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0))))
+
+
+def _printed_set(
+    prepare_config: PrepareConfig, fonts: list[Path], seed: int, markers: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """(counts (m, 64), labels (m,)): each digit in each of `fonts` at FONT_SIZES, read by `prepare()` — as
+    printed, or (`markers` > 0) that many times traced with a marker instead."""
     counts, labels = [], []
     for f, font in enumerate(fonts):
         for digit in range(10):
             for s, size in enumerate(FONT_SIZES):
                 rng = np.random.default_rng([VERSION, seed + f, digit, s])
-                counts.append(prepare(printed_picture(digit, font, size, rng), prepare_config))
-                labels.append(digit)
+                picture = printed_picture(digit, font, size, rng)
+                versions = [marked_picture(picture, rng) for _ in range(markers)] if markers else [picture]
+                for version in versions:
+                    counts.append(prepare(version, prepare_config))
+                    labels.append(digit)
     return np.array(counts).reshape(-1, 64), np.array(labels, dtype=np.int64)
 
 
-def printed(prepare_config: PrepareConfig) -> tuple[np.ndarray, np.ndarray]:
-    """(counts (m, 64), labels (m,)): every digit printed in every training font, as `prepare()` reads it; made
-    once, then read from CACHE."""
+def printed(prepare_config: PrepareConfig, markers: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(counts (m, 64), labels (m,)): every digit printed in every training font, as `prepare()` reads it, and
+    then `markers` tracings of each with a marker (`marked_picture`); made once, then read from CACHE."""
     fonts = training_fonts()
 
     def make() -> dict[str, np.ndarray]:
         counts, labels = _printed_set(prepare_config, fonts, 10_000)
         return {"printed": counts, "labels": labels}
 
+    def make_marked() -> dict[str, np.ndarray]:
+        counts, labels = _printed_set(prepare_config, fonts, 30_000, markers)
+        return {"printed": counts, "labels": labels}
+
     made = cached_arrays(CACHE / f"printed-{cache_key('printed', prepare_config, fonts)}.npz", make)
-    return made["printed"], made["labels"]
+    if not markers:
+        return made["printed"], made["labels"]
+    key = cache_key(f"marked {markers} {MARKER_SHARE}", prepare_config, fonts)
+    marked = cached_arrays(CACHE / f"marked-{key}.npz", make_marked)
+    return np.concatenate([made["printed"], marked["printed"]]), np.concatenate([made["labels"], marked["labels"]])
 
 
 def validation_printed(prepare_config: PrepareConfig) -> tuple[np.ndarray, np.ndarray]:
