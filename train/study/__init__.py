@@ -132,6 +132,18 @@ def grid(base: TrainConfig | None = None) -> list[tuple[str, TrainConfig]]:
             ((256, 64), 5),
         )
     ]
+    runs += [  # markers: printed digits traced again with a broad marker join the printed pool, on the compact recipe
+        (
+            "markers",
+            _vary(
+                base,
+                model={"hidden": h, "dropout": 0.0, "weight_bits": 5},
+                epochs=300,
+                augment={"writers": WritersConfig(share=0.3), "fonts": 0.1, "markers": 1},
+            ),
+        )
+        for h in ((512, 128), (384, 128))
+    ]
     runs += [
         ("distortions", _vary(base, augment=a))
         for a in ({"elastic_px": 0.3}, {"thickness": 0.3}, {"noise": 0.5}, {"elastic_px": 0.3, "thickness": 0.3})
@@ -146,7 +158,9 @@ def distortion_label(augment: AugmentConfig) -> str:
     extra = [name.removesuffix("_px") for name in ("elastic_px", "thickness", "noise") if getattr(augment, name) > 0]
     if augment.writers.share > 0:
         extra.append(f"writers{augment.writers.share:g}")
-    extra += [f"{name}{getattr(augment, name):g}" for name in ("fonts", "redrawn") if getattr(augment, name) > 0]
+    extra += [
+        f"{name}{getattr(augment, name):g}" for name in ("fonts", "redrawn", "markers") if getattr(augment, name) > 0
+    ]
     if augment.swap_first and augment.fonts + augment.redrawn > 0:
         extra.append("distorted")
     return "+".join(["affine", *extra])
@@ -154,8 +168,9 @@ def distortion_label(augment: AugmentConfig) -> str:
 
 def config_key(config: TrainConfig, study: Study) -> str:
     """Stable identity of a (configuration, study) pair, for caching. Knobs added later are left out while they
-    are off (redrawn and printed digits: shares of 0 draw no random number, so the training is bit for bit the one
-    before they existed), so adding them neither invalidates the cache nor changes the study's recorded choice."""
+    are off (redrawn, printed and marker-traced digits: at 0 they draw no random number, so the training is bit for
+    bit the one before they existed), so adding them neither invalidates the cache nor changes the study's recorded
+    choice."""
     described = config.to_dict()
     augment = described["augment"]
     if augment["redrawn"] == 0:
@@ -164,6 +179,8 @@ def config_key(config: TrainConfig, study: Study) -> str:
         del augment["fonts"]
     if not augment["swap_first"]:
         del augment["swap_first"]
+    if augment["markers"] == 0:
+        del augment["markers"]
     if described["model"]["weight_bits"] == 0:
         del described["model"]["weight_bits"]
     payload = json.dumps({"v": STUDY_VERSION, "config": described, "study": dataclasses.asdict(study)}, sort_keys=True)
@@ -341,6 +358,8 @@ FAMILIES = {  # experiment → what it varies, for the README's table
     "fonts": "printed digits: a share of each batch printed in training fonts (0.02 … 0.1), as printed or distorted "
     "like the data set's, 512x128 writers0.3",
     "compact": "compact: whole-number weights of 8 … 3 bits on fonts0.1's recipe, 512x128 … 256x64",
+    "markers": "markers: fonts0.1's recipe with each printed digit also traced with a broad marker, 5 bits, 512x128 / "
+    "384x128",
 }
 
 
