@@ -208,20 +208,17 @@ def printed(prepare_config: PrepareConfig, markers: int = 0) -> tuple[np.ndarray
     then `markers` tracings of each with a marker (`marked_picture`); made once, then read from CACHE."""
     fonts = training_fonts()
 
-    def make() -> dict[str, np.ndarray]:
-        counts, labels = _printed_set(prepare_config, fonts, 10_000)
-        return {"printed": counts, "labels": labels}
+    def cached_set(name: str, what: str, seed: int, markers: int) -> dict[str, np.ndarray]:
+        def make() -> dict[str, np.ndarray]:
+            counts, labels = _printed_set(prepare_config, fonts, seed, markers)
+            return {"printed": counts, "labels": labels}
 
-    def make_marked() -> dict[str, np.ndarray]:
-        counts, labels = _printed_set(prepare_config, fonts, 30_000, markers)
-        return {"printed": counts, "labels": labels}
+        return cached_arrays(CACHE / f"{name}-{cache_key(what, prepare_config, fonts)}.npz", make)
 
-    made = cached_arrays(CACHE / f"printed-{cache_key('printed', prepare_config, fonts)}.npz", make)
-    if not markers:
-        return made["printed"], made["labels"]
-    key = cache_key(f"marked {markers} {MARKER_SHARE}", prepare_config, fonts)
-    marked = cached_arrays(CACHE / f"marked-{key}.npz", make_marked)
-    return np.concatenate([made["printed"], marked["printed"]]), np.concatenate([made["labels"], marked["labels"]])
+    sets = [cached_set("printed", "printed", 10_000, 0)]
+    if markers:
+        sets.append(cached_set("marked", f"marked {markers} {MARKER_SHARE}", 30_000, markers))
+    return np.concatenate([s["printed"] for s in sets]), np.concatenate([s["labels"] for s in sets])
 
 
 def validation_printed(prepare_config: PrepareConfig) -> tuple[np.ndarray, np.ndarray]:
