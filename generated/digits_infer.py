@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: ab9164f80f1c728eed1014f1c59289c60dbf93e82244e348e5a6b199b9537f2d
+# runtime sha256: b41325b90d58b4577a6d843b918f20efb1e7e9518a3bb94ea52325f290540159
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3458,6 +3458,7 @@ _INK_GRID = 1024.0  # ink 0..1 after contrast stretching and after deslanting (d
 _WEIGHT_GRID = 4096.0  # area weights: box values are then multiples of 2**-34, all below 2
 _MAX_SIDE = 1024  # larger pictures are reduced first by whole-number block averages (sums stay exact below 2**53)
 _DIGIT_SIDE = 256  # the digit cut out of the picture is reduced the same way to at most this (the box is 32)
+_CUT_MARGIN = 2  # pixels of paper kept around a digit's box when it is cut out of the picture (`_cut_out`)
 # The paper's light: its brightness is estimated on a coarse grid of cells and divided out, so "ink" means darker
 # than the paper nearby, under a shadow or a lighting gradient alike.
 _LIGHT_CELLS = 16  # cells along the picture's longer side
@@ -3746,10 +3747,11 @@ def _gap(t, k, box):
 
 
 def _cut_out(g, t, digit, box):
-    """The box [top, bottom, left, right] of `g` with a 2-pixel margin, the pixels of pieces not in `digit` set
-    to 0."""
+    """The box [top, bottom, left, right] of `g` with a margin of _CUT_MARGIN pixels (less at the picture's
+    edges), the pixels of pieces not in `digit` set to 0."""
     h, w = g.shape
-    r0, r1, c0, c1 = max(box[0] - 2, 0), min(box[1] + 3, h), max(box[2] - 2, 0), min(box[3] + 3, w)
+    m = _CUT_MARGIN
+    r0, r1, c0, c1 = max(box[0] - m, 0), min(box[1] + m + 1, h), max(box[2] - m, 0), min(box[3] + m + 1, w)
     out = g[r0:r1, c0:c1].copy()
     dropped = ~np.isin(t["run_piece"], digit)
     for r, s, e in zip(t["row"][dropped], t["start"][dropped], t["end"][dropped]):
@@ -3928,6 +3930,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "weight_grid": _WEIGHT_GRID,
     "max_side": _MAX_SIDE,
     "digit_side": _DIGIT_SIDE,
+    "cut_margin": _CUT_MARGIN,
     "ink_fraction": _INK_FRACTION,
     "deslant": _DESLANT,
     "smooth": _SMOOTH,
@@ -4029,7 +4032,7 @@ def _part(full, box, a, b, scale):
     whose ink `full` was cut out of `box` [top, bottom, left, right] by `_cut_out`: the ink beyond a cut belongs to
     the neighbour and is set to 0 (a group's own outer margin stays, as for a whole digit)."""
     top, bottom, left, right = box
-    offset = max(left - 2, 0)
+    offset = max(left - _CUT_MARGIN, 0)  # the picture's column of `full`'s first
     ink = full.copy()
     if a > left:
         ink[:, : a - offset] = 0.0
@@ -4076,8 +4079,8 @@ def _split(g, t, pieces, box, height, scale):
     maybe_one = width <= _WIDE * tall  # one wide digit or two narrow ones: the model decides
     parts = 2 if maybe_one else int(np.floor(width / (_DIGIT_WIDTH * tall) + 0.5))
     full = _cut_out(g, t, pieces, box)
-    profile = full[2:-2].sum(axis=0)  # ink per column (exact: multiples of 1/1024)
-    offset = max(left - 2, 0)
+    profile = full[_CUT_MARGIN:-_CUT_MARGIN].sum(axis=0)  # ink per column (exact: multiples of 1/1024)
+    offset = max(left - _CUT_MARGIN, 0)  # the picture's column of `full`'s first
     reach = width // (4 * parts)
     cuts = [left]
     for i in range(1, parts):

@@ -30,6 +30,7 @@ _INK_GRID = 1024.0  # ink 0..1 after contrast stretching and after deslanting (d
 _WEIGHT_GRID = 4096.0  # area weights: box values are then multiples of 2**-34, all below 2
 _MAX_SIDE = 1024  # larger pictures are reduced first by whole-number block averages (sums stay exact below 2**53)
 _DIGIT_SIDE = 256  # the digit cut out of the picture is reduced the same way to at most this (the box is 32)
+_CUT_MARGIN = 2  # pixels of paper kept around a digit's box when it is cut out of the picture (`_cut_out`)
 # The paper's light: its brightness is estimated on a coarse grid of cells and divided out, so "ink" means darker
 # than the paper nearby, under a shadow or a lighting gradient alike.
 _LIGHT_CELLS = 16  # cells along the picture's longer side
@@ -318,10 +319,11 @@ def _gap(t, k, box):
 
 
 def _cut_out(g, t, digit, box):
-    """The box [top, bottom, left, right] of `g` with a 2-pixel margin, the pixels of pieces not in `digit` set
-    to 0."""
+    """The box [top, bottom, left, right] of `g` with a margin of _CUT_MARGIN pixels (less at the picture's
+    edges), the pixels of pieces not in `digit` set to 0."""
     h, w = g.shape
-    r0, r1, c0, c1 = max(box[0] - 2, 0), min(box[1] + 3, h), max(box[2] - 2, 0), min(box[3] + 3, w)
+    m = _CUT_MARGIN
+    r0, r1, c0, c1 = max(box[0] - m, 0), min(box[1] + m + 1, h), max(box[2] - m, 0), min(box[3] + m + 1, w)
     out = g[r0:r1, c0:c1].copy()
     dropped = ~np.isin(t["run_piece"], digit)
     for r, s, e in zip(t["row"][dropped], t["start"][dropped], t["end"][dropped]):
@@ -500,6 +502,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "weight_grid": _WEIGHT_GRID,
     "max_side": _MAX_SIDE,
     "digit_side": _DIGIT_SIDE,
+    "cut_margin": _CUT_MARGIN,
     "ink_fraction": _INK_FRACTION,
     "deslant": _DESLANT,
     "smooth": _SMOOTH,

@@ -12,6 +12,7 @@ import numpy as np
 
 from runtime.predictor import _scores, _softmax
 from runtime.prepare import (
+    _CUT_MARGIN,
     _MAX_SIDE,
     _SPECK,
     _as_images,
@@ -89,7 +90,7 @@ def _part(full, box, a, b, scale):
     whose ink `full` was cut out of `box` [top, bottom, left, right] by `_cut_out`: the ink beyond a cut belongs to
     the neighbour and is set to 0 (a group's own outer margin stays, as for a whole digit)."""
     top, bottom, left, right = box
-    offset = max(left - 2, 0)
+    offset = max(left - _CUT_MARGIN, 0)  # the picture's column of `full`'s first
     ink = full.copy()
     if a > left:
         ink[:, : a - offset] = 0.0
@@ -136,8 +137,8 @@ def _split(g, t, pieces, box, height, scale):
     maybe_one = width <= _WIDE * tall  # one wide digit or two narrow ones: the model decides
     parts = 2 if maybe_one else int(np.floor(width / (_DIGIT_WIDTH * tall) + 0.5))
     full = _cut_out(g, t, pieces, box)
-    profile = full[2:-2].sum(axis=0)  # ink per column (exact: multiples of 1/1024)
-    offset = max(left - 2, 0)
+    profile = full[_CUT_MARGIN:-_CUT_MARGIN].sum(axis=0)  # ink per column (exact: multiples of 1/1024)
+    offset = max(left - _CUT_MARGIN, 0)  # the picture's column of `full`'s first
     reach = width // (4 * parts)
     cuts = [left]
     for i in range(1, parts):
