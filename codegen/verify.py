@@ -144,7 +144,8 @@ def writing_pictures() -> list[np.ndarray]:
     from train import writing
 
     rng = np.random.default_rng(20261127)
-    pictures = [make(digit, rng) for make in writing.CONDITIONS.values() for digit in (1, 4, 7)]
+    makers = [*writing.CONDITIONS.values(), *writing.LATER_CONDITIONS.values()]
+    pictures = [make(digit, rng) for make in makers for digit in (1, 4, 7)]
     pictures += [writing.printed(d, font, 96, rng) for font in writing.fonts_available()[:2] for d in (1, 8)]
     return [p for p in pictures if isinstance(p, np.ndarray)]
 

@@ -26,12 +26,15 @@ def test_the_benchmark_is_the_same_set_of_pictures_every_run() -> None:
     assert digest(150) == digest(150)
 
 
-@pytest.mark.parametrize("condition", sorted(writing.CONDITIONS))
+CONDITIONS = {**writing.CONDITIONS, **writing.LATER_CONDITIONS}
+
+
+@pytest.mark.parametrize("condition", sorted(CONDITIONS))
 def test_every_condition_makes_pictures_prepare_reads(shipped: ModuleType, condition: str) -> None:
     import io
 
     for digit in (1, 8):
-        picture = writing.CONDITIONS[condition](digit, np.random.default_rng([7, digit]))
+        picture = CONDITIONS[condition](digit, np.random.default_rng([7, digit]))
         if isinstance(picture, bytes):
             picture = shipped.read_picture(io.BytesIO(picture))
         assert shipped.prepare(picture).sum() > 0

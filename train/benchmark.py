@@ -1,6 +1,6 @@
 """The real-input benchmark's pictures (`nox -s realinput` scores the shipped artifact on them; the study reports
-each configuration on them, never choosing by them): every condition of `train.writing.CONDITIONS` at ten pictures
-of each digit, printed digits in the benchmark's fonts at four sizes, and the digit "1" in 50 pictures per pen width
+each configuration on them, never choosing by them): every condition of `train.writing.CONDITIONS` (and of its
+`LATER_CONDITIONS`, rows added since) at ten pictures of each digit, printed digits in the benchmark's fonts at four sizes, and the digit "1" in 50 pictures per pen width
 and per font. Every picture comes from a fixed seed, so the set is the same on every run; it was fixed before
 anything was tuned against it.
 """
@@ -23,9 +23,11 @@ PER_DIGIT = 10  # pictures of each digit per condition row
 ONES = 50  # pictures of "1" per pen width and per font
 
 
-def pictures() -> Iterator[tuple[str, int, np.ndarray | bytes]]:
-    """(row, digit, picture) for the whole benchmark, in a fixed order; a picture is an array or a file's bytes."""
-    for r, (row, make) in enumerate(writing.CONDITIONS.items()):
+def pictures(later: bool = True) -> Iterator[tuple[str, int, np.ndarray | bytes]]:
+    """(row, digit, picture) for the whole benchmark, in a fixed order; a picture is an array or a file's bytes.
+    `later=False`: without the rows of `writing.LATER_CONDITIONS` (the first edition, which the study reports)."""
+    conditions = {**writing.CONDITIONS, **(writing.LATER_CONDITIONS if later else {})}
+    for r, (row, make) in enumerate(conditions.items()):  # a later row's seeds follow the first edition's
         for digit in range(10):
             for k in range(PER_DIGIT):
                 yield row, digit, make(digit, np.random.default_rng([SEED, r, digit, k]))
@@ -48,13 +50,14 @@ def pictures() -> Iterator[tuple[str, int, np.ndarray | bytes]]:
             yield f'"1", printed in {font}', 1, writing.printed(1, font, int(rng.integers(14, 257)), rng)
 
 
-def counts(prepare_config: PrepareConfig) -> tuple[np.ndarray, np.ndarray]:
-    """(block counts (n, 64), digits (n,)) of every benchmark picture as `prepare()` with `prepare_config` reads it
-    (files through `read_picture`, as the command line opens them); made once, then read from the cache."""
+def counts(prepare_config: PrepareConfig, later: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(block counts (n, 64), digits (n,)) of every benchmark picture (`pictures(later)`) as `prepare()` with
+    `prepare_config` reads it (files through `read_picture`, as the command line opens them); made once, then read
+    from the cache."""
 
     def make() -> dict[str, np.ndarray]:
         read, digits = [], []
-        for _, digit, picture in pictures():
+        for _, digit, picture in pictures(later):
             if isinstance(picture, bytes):
                 picture = runtime.pictures.read_picture(io.BytesIO(picture))
             read.append(prepare(picture, prepare_config))
@@ -62,6 +65,6 @@ def counts(prepare_config: PrepareConfig) -> tuple[np.ndarray, np.ndarray]:
         return {"counts": np.array(read), "digits": np.array(digits)}
 
     code = "".join(hashlib.sha256(Path(m.__file__ or "").read_bytes()).hexdigest() for m in (writing, runtime.pictures))
-    key = redraw.cache_key(f"benchmark {SEED} {writing.fonts_available()} {code}", prepare_config, [])
+    key = redraw.cache_key(f"benchmark {SEED} {later} {writing.fonts_available()} {code}", prepare_config, [])
     made = redraw.cached_arrays(redraw.CACHE / f"benchmark-{key}.npz", make)
     return made["counts"], made["digits"]

@@ -218,7 +218,7 @@ def _score(config: TrainConfig, study: Study, part: int | str) -> dict[str, floa
         tune = mnist.tune
         predicted = predict_logits(result.model, prepared_mnist(config.prepare)[tune]).argmax(1)
         printed, labels = validation_printed(config.prepare)
-        real, digits = benchmark.counts(config.prepare)
+        real, digits = benchmark.counts(config.prepare, later=False)  # as first scored
         return {
             "accuracy": result.test_accuracy,
             "mnist_tune": float((predicted == mnist.labels[tune]).mean()),
