@@ -378,17 +378,36 @@ def _ink_pixels(ink_fraction):
     return round(ink_fraction * _BOX * _BOX)
 
 
+def _paper_level(paper):
+    """The paper's level in `paper` (dark ink on light paper, its light divided out): the median — the majority
+    is paper — or, when the median is nearer the dark end, the median of the picture's rim if that is nearer the
+    light end (a bold digit cropped to its box covers more of it than the paper does, and the paper still
+    surrounds it); None when neither is (a dark ground)."""
+    half = (paper.min() + paper.max()) / 2
+    middle = _median(paper)
+    if middle > half:
+        return middle
+    rim = _median(np.concatenate([paper[0], paper[-1], paper[1:-1, 0], paper[1:-1, -1]]))
+    return rim if rim > half else None
+
+
 def _ink(g, ink):
     """One image (h, w), float 0..1 -> its ink 0..1 (on the ink grid; larger pictures reduced to _MAX_SIDE): the
-    paper's light divided out, the background found (`ink`: "dark", "light" or "auto") and contrast-stretched."""
+    paper's light divided out, the background found (`ink`: "dark", "light" or "auto") and contrast-stretched.
+    "auto" reads dark ink on paper when the paper has a level (`_paper_level`: the majority, or a light rim round
+    a bold digit), else light ink on a dark ground."""
     g = _reduced(_on_grid(g, _INPUT_GRID))
-    paper = _evened(g) if ink != "light" else None  # dark ink on paper, the paper's light divided out
-    middle = _median(paper) if ink != "light" else None
-    if ink == "auto":  # the background is the majority: dark ink when the middle value is nearer the light end
-        ink = "dark" if middle > (paper.min() + paper.max()) / 2 else "light"
-    g = 1.0 - (paper if ink == "dark" else _evened(1.0 - g))  # ink high, the background low
-    # the median of 1 - paper is 1 - the median of paper, exactly: the values are on the input grid in [0, 1]
-    background = 1.0 - middle if ink == "dark" else _median(g)
+    level = None
+    if ink != "light":
+        paper = _evened(g)  # dark ink on paper, the paper's light divided out
+        level = _paper_level(paper)
+        if ink == "auto":
+            ink = "dark" if level is not None else "light"
+    if ink == "light":
+        paper = _evened(1.0 - g)  # light ink on a dark ground: the same steps on the negative
+        level = _paper_level(paper)
+    background = 1.0 - (level if level is not None else _median(paper))
+    g = 1.0 - paper  # ink high, the background low
     span = g.max() - background
     if not span > 1 / 255:
         raise ValueError("no ink found: the image is blank or uniform")
@@ -448,8 +467,9 @@ def _prepare_images(image, ink, deslant, smooth, ink_fraction):
 
 
 def _check_pictures():
-    """Eight pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
-    on grey paper with a texture, two with a speck and one inside a frame, for the self-test's check that this copy prepares pictures bit for bit as the
+    """Nine pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
+    on grey paper with a texture, two with a speck, one inside a frame and one bold ring cropped tight (more ink
+    than paper, paper all round), for the self-test's check that this copy prepares pictures bit for bit as the
     generating machine did."""
     pictures = []
     for k in range(8):
@@ -467,6 +487,12 @@ def _check_pictures():
                 i < h - 1
             )
         pictures.append((200 + (i * 31 + j * 17 + k) % 23 - np.where(ring, 170, 0)).astype(np.uint8))
+    h, w = 70, 54  # a bold ring touching all four sides: inside the ellipse, outside 0.45 of its radius
+    i = np.arange(h, dtype=np.int64).reshape(-1, 1)
+    j = np.arange(w, dtype=np.int64).reshape(1, -1)
+    q = (2 * j - w + 1) ** 2 * h * h + (2 * i - h + 1) ** 2 * w * w
+    ring = (q <= w * w * h * h) & (100 * q >= 20 * w * w * h * h)
+    pictures.append((220 + (i * 13 + j * 29) % 19 - np.where(ring, 190, 0)).astype(np.uint8))
     return pictures
 
 
@@ -519,7 +545,9 @@ def prepare(image, *, ink="auto"):
     alpha channel, or white ink on a transparent canvas, reads like ink on paper. One digit per image, roughly
     cropped. `ink` says whether the digit is "dark" on a
     light background (paper) or "light" on a dark one (a screen canvas, MNIST); "auto" decides per image from the
-    background, which is the majority of the pixels. Raises ValueError ("no ink found") for a blank image.
+    background, which is the majority of the pixels — or, when the majority is dark, the picture's rim if that is
+    light (a bold digit cropped tight; bold light ink cropped tight needs "light"). Raises ValueError ("no ink
+    found") for a blank image.
 
     The pipeline: divide out the paper's light (shadows, gradients; pictures from 64 px a side), contrast-stretch,
     keep the digit's pieces of ink (frames, ruled lines, borders and far specks dropped), shear upright, crop to

@@ -75,6 +75,31 @@ def test_specks_far_from_the_digit_change_nothing(shipped: ModuleType) -> None:
         assert np.array_equal(shipped.prepare(dusty), shipped.prepare(picture)), digit
 
 
+def test_a_bold_digit_cropped_tight_is_still_dark_ink_on_paper(shipped: ModuleType) -> None:
+    bold = 0
+    for seed in range(10):
+        picture = pen(8, seed=30 + seed, width=44.0)
+        rows, cols = np.flatnonzero((picture < 128).any(axis=1)), np.flatnonzero((picture < 128).any(axis=0))
+        tight = picture[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        bold += (tight < 128).mean() > 0.5  # more ink than paper: the majority is not the paper
+        roomy = np.pad(tight, 20, constant_values=255)
+        assert np.abs(shipped.prepare(tight) - shipped.prepare(roomy)).mean() <= 0.5, seed
+        # (measured here: 0 to 0.14 with the rim deciding; read as light ink on a dark ground, 3 to 6)
+    assert bold >= 5  # the case in question: a bold digit's ink is the picture's majority
+
+
+def test_light_ink_on_a_dark_ground_cropped_tight_reads_as_light_ink(shipped: ModuleType) -> None:
+    for digit in range(10):
+        picture = 255 - pen(digit, seed=40 + digit)  # chalk on a board
+        rows, cols = np.flatnonzero((picture > 128).any(axis=1)), np.flatnonzero((picture > 128).any(axis=0))
+        tight = picture[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        roomy = np.pad(tight, 20, constant_values=0)
+        said = shipped.prepare(tight, ink="light")  # said outright, even when the chalk covers most of the crop
+        assert np.abs(said - shipped.prepare(roomy, ink="light")).mean() <= 0.5, digit
+        if (tight > 128).mean() < 0.5:  # guessed ("auto") when the dark ground is the majority; a light majority
+            assert np.array_equal(shipped.prepare(tight), said), digit  # reads as paper: dark ink comes first
+
+
 def test_a_printed_frame_and_ruled_lines_are_not_the_digit(shipped: ModuleType) -> None:
     for digit in range(10):
         picture = pen(digit, seed=20 + digit)
