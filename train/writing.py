@@ -377,6 +377,13 @@ def _page_edge(digit: int, rng: np.random.Generator) -> np.ndarray:
     return picture
 
 
+def _dark_mode(digit: int, rng: np.random.Generator) -> np.ndarray:
+    """A drawing app in dark mode, flattened (a screenshot): light strokes (200-255) on a dark grey ground (20-70)."""
+    stroke = 1 - _pen(digit, rng, (1 / 20, 1 / 10), canvas=int(rng.integers(200, 401))).astype(np.float64) / 255
+    ground, light = rng.uniform(20, 70), rng.uniform(200, 255)
+    return (ground + (light - ground) * stroke).astype(np.uint8)
+
+
 CONDITIONS: dict[str, Callable[[int, np.random.Generator], np.ndarray | bytes]] = {
     "pen strokes, medium to bold (1/15-1/8 of the canvas)": lambda d, rng: _pen(d, rng, (1 / 15, 1 / 8)),
     "thin pens (1-6 px on a 200-600 px canvas)": _thin,
@@ -399,6 +406,7 @@ LATER_CONDITIONS: dict[str, Callable[[int, np.random.Generator], np.ndarray | by
     "ruled notebook paper": _ruled,
     "pencil (grey, grainy, faint)": _pencil,
     "a scan with a dark page edge along one side": _page_edge,
+    "a dark-mode canvas (light strokes on dark grey)": _dark_mode,
 }
 PEN_WIDTHS: dict[str, tuple[float, float] | None] = {  # the digit "1" per pen: share of the canvas (None: 1-6 px)
     "thin (1-6 px)": None,
