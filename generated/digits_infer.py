@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 129a7a8fad90765646a22b81da34d84dff2db2bd4170e0dd4f607834cbcc5cd4
+# runtime sha256: 3371c48c50a740852b800ea84fe80aa3cbbf6d5b9eaa5c78b55670018b372ce6
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -109,7 +109,7 @@ METADATA = {
         'sure_mnist_tune_coverage': 0.8524,
         'sure_mnist_tune_answered_accuracy': 0.9577663068981699,
     },
-    'check_prepare_sha256': 'ee7eee8e1388a21fc1de92227870d89aeeca97ec8adec62e1aa777e8010f5f43',
+    'check_prepare_sha256': '00d3fc7c097d351b20124b3a7780140196e3d4d35aeddd085b85677b3eb1511f',
     'check_logits_sha256': 'e588d412b2065ab1e02d0b1da194fc1907aa11a56ec09ed9d7e196fd2e82dff4',
 }
 
@@ -3105,7 +3105,7 @@ _SELF_TEST_TOLERANCE = 1e-05  # |logit - torch's logit|, as `nox -s verify` allo
 # this copy computes the same numbers, bit for bit.
 _CHECK_ROWS = 256
 _CHECK_SHA256 = 'e588d412b2065ab1e02d0b1da194fc1907aa11a56ec09ed9d7e196fd2e82dff4'
-_PREPARE_SHA256 = 'ee7eee8e1388a21fc1de92227870d89aeeca97ec8adec62e1aa777e8010f5f43'  # prepare()'s block counts of its check pictures, hashed
+_PREPARE_SHA256 = '00d3fc7c097d351b20124b3a7780140196e3d4d35aeddd085b85677b3eb1511f'  # prepare()'s block counts of its check pictures, hashed
 
 
 # prepare()'s constants, chosen by measurement (README, "Real handwriting"):
@@ -3471,6 +3471,10 @@ _NEAR = 0.2  # a piece within this share of the digit's longer side (or its own 
 _SPECK = 0.1  # unless it has less than this share of the largest piece's ink: a speck joins within its own size
 _FRAME_FILL = 0.2  # a piece that surrounds others is a frame when it covers at most this share of its box
 _RULE_SPAN = 0.9  # a thin piece spanning this share of the picture is a ruled line or a border
+# Light ink on a dark ground (a chalkboard, a dark-mode canvas, MNIST) is told from the raw picture: its majority and
+# its rim lie within this share of the range above its darkest (the darkest 1/64 of it, so noise does not count).
+_GROUND = 0.25
+_GROUND_SAMPLE = 65536  # pixels looked at, at most: every step-th of each row and column of a larger picture
 
 
 _LUMA = (19595, 38470, 7471)  # ITU-R BT.601 luma weights in 65536ths, as Pillow's convert("L"); they sum to 65536
@@ -3815,16 +3819,37 @@ def _paper_level(paper):
     middle = _median(paper)
     if middle > half:
         return middle
-    rim = _median(np.concatenate([paper[0], paper[-1], paper[1:-1, 0], paper[1:-1, -1]]))
+    rim = _median(_rim(paper))
     return rim if rim > half else None
+
+
+def _rim(g):
+    """The picture's outermost rows and columns, each pixel once."""
+    return np.concatenate([g[0], g[-1], g[1:-1, 0], g[1:-1, -1]])
+
+
+def _dark_ground(g):
+    """Whether `g` (0..1) is light ink on a dark ground: its majority and its rim within _GROUND of its range above
+    its darkest (a fine pen's ink may be less than the darkest 1/64: then there is no range, and no dark ground). Told from the raw picture, before the paper's light is divided out, which would take a dark
+    ground far from the strokes for paper; a shadow on paper is no dark ground — the ink in it is darker still —
+    nor is a bold digit cropped tight, paper round it. Larger pictures are sampled (every step-th pixel of every
+    step-th row; the same pixels in every language)."""
+    step = max(1, int(np.sqrt(g.size / _GROUND_SAMPLE)))
+    v = g[::step, ::step].reshape(-1)
+    darkest = np.partition(v, v.size // 64)[v.size // 64]
+    brightest = v.max()
+    reach = darkest + _GROUND * (brightest - darkest)
+    return bool(brightest > darkest and _median(v) <= reach and _median(_rim(g)) <= reach)
 
 
 def _ink(g, ink):
     """One image (h, w), float 0..1 -> its ink 0..1 (on the ink grid; larger pictures reduced to _MAX_SIDE): the
     paper's light divided out, the background found (`ink`: "dark", "light" or "auto") and contrast-stretched.
-    "auto" reads dark ink on paper when the paper has a level (`_paper_level`: the majority, or a light rim round
-    a bold digit), else light ink on a dark ground."""
+    "auto" reads light ink on a dark ground when the raw picture shows one (`_dark_ground`), else dark ink on paper
+    when the paper has a level (`_paper_level`: the majority, or a light rim round a bold digit), else light ink."""
     g = _reduced(_on_grid(g, _INPUT_GRID))
+    if ink == "auto" and _dark_ground(g):
+        ink = "light"
     level = None
     if ink != "light":
         paper = _evened(g)  # dark ink on paper, the paper's light divided out
@@ -3895,9 +3920,9 @@ def _prepare_images(image, ink, deslant, smooth, ink_fraction):
 
 
 def _check_pictures():
-    """Nine pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
-    on grey paper with a texture, two with a speck, one inside a frame and one bold ring cropped tight (more ink
-    than paper, paper all round), for the self-test's check that this copy prepares pictures bit for bit as the
+    """Ten pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
+    on grey paper with a texture, two with a speck, one inside a frame, one bold ring cropped tight (more ink
+    than paper, paper all round) and a light ring on a dark grey ground (a dark-mode canvas), for the self-test's check that this copy prepares pictures bit for bit as the
     generating machine did."""
     pictures = []
     for k in range(8):
@@ -3921,6 +3946,8 @@ def _check_pictures():
     q = (2 * j - w + 1) ** 2 * h * h + (2 * i - h + 1) ** 2 * w * w
     ring = (q <= w * w * h * h) & (100 * q >= 20 * w * w * h * h)
     pictures.append((220 + (i * 13 + j * 29) % 19 - np.where(ring, 190, 0)).astype(np.uint8))
+    ring = np.abs(q - w * w * h * h // 2) <= w * w * h * h // 10  # a thinner ring, light on a dark grey ground
+    pictures.append((40 + (i * 7 + j * 11) % 9 + np.where(ring, 180, 0)).astype(np.uint8))
     return pictures
 
 
@@ -3950,6 +3977,8 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "speck": _SPECK,
     "frame_fill": _FRAME_FILL,
     "rule_span": _RULE_SPAN,
+    "ground": _GROUND,
+    "ground_sample": _GROUND_SAMPLE,
     "luma": _LUMA,
     "input_grid": _INPUT_GRID,
     "ink_grid": _INK_GRID,
@@ -3972,10 +4001,11 @@ def prepare(image, *, ink="auto"):
     white unless the visible pixels are light on average (then black), so a canvas export whose ink is only in the
     alpha channel, or white ink on a transparent canvas, reads like ink on paper. One digit per image, roughly
     cropped. `ink` says whether the digit is "dark" on a
-    light background (paper) or "light" on a dark one (a screen canvas, MNIST); "auto" decides per image from the
-    background, which is the majority of the pixels — or, when the majority is dark, the picture's rim if that is
-    light (a bold digit cropped tight; bold light ink cropped tight needs "light"). Raises ValueError ("no ink
-    found") for a blank image.
+    light background (paper) or "light" on a dark one (a screen canvas, MNIST); "auto" decides per image: light
+    when the picture's majority and its rim are near its darkest (a dark ground), else from the background once
+    the paper's light is divided out — the majority of the pixels, or, when that is dark, the picture's rim if
+    that is light (a bold digit cropped tight; bold light ink cropped tight needs "light"). Raises ValueError ("no
+    ink found") for a blank image.
 
     The pipeline: divide out the paper's light (shadows, gradients; pictures from 64 px a side), contrast-stretch,
     keep the digit's pieces of ink (frames, ruled lines, borders and far specks dropped), shear upright, crop to

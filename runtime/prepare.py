@@ -43,6 +43,10 @@ _NEAR = 0.2  # a piece within this share of the digit's longer side (or its own 
 _SPECK = 0.1  # unless it has less than this share of the largest piece's ink: a speck joins within its own size
 _FRAME_FILL = 0.2  # a piece that surrounds others is a frame when it covers at most this share of its box
 _RULE_SPAN = 0.9  # a thin piece spanning this share of the picture is a ruled line or a border
+# Light ink on a dark ground (a chalkboard, a dark-mode canvas, MNIST) is told from the raw picture: its majority and
+# its rim lie within this share of the range above its darkest (the darkest 1/64 of it, so noise does not count).
+_GROUND = 0.25
+_GROUND_SAMPLE = 65536  # pixels looked at, at most: every step-th of each row and column of a larger picture
 
 
 _LUMA = (19595, 38470, 7471)  # ITU-R BT.601 luma weights in 65536ths, as Pillow's convert("L"); they sum to 65536
@@ -387,16 +391,37 @@ def _paper_level(paper):
     middle = _median(paper)
     if middle > half:
         return middle
-    rim = _median(np.concatenate([paper[0], paper[-1], paper[1:-1, 0], paper[1:-1, -1]]))
+    rim = _median(_rim(paper))
     return rim if rim > half else None
+
+
+def _rim(g):
+    """The picture's outermost rows and columns, each pixel once."""
+    return np.concatenate([g[0], g[-1], g[1:-1, 0], g[1:-1, -1]])
+
+
+def _dark_ground(g):
+    """Whether `g` (0..1) is light ink on a dark ground: its majority and its rim within _GROUND of its range above
+    its darkest (a fine pen's ink may be less than the darkest 1/64: then there is no range, and no dark ground). Told from the raw picture, before the paper's light is divided out, which would take a dark
+    ground far from the strokes for paper; a shadow on paper is no dark ground — the ink in it is darker still —
+    nor is a bold digit cropped tight, paper round it. Larger pictures are sampled (every step-th pixel of every
+    step-th row; the same pixels in every language)."""
+    step = max(1, int(np.sqrt(g.size / _GROUND_SAMPLE)))
+    v = g[::step, ::step].reshape(-1)
+    darkest = np.partition(v, v.size // 64)[v.size // 64]
+    brightest = v.max()
+    reach = darkest + _GROUND * (brightest - darkest)
+    return bool(brightest > darkest and _median(v) <= reach and _median(_rim(g)) <= reach)
 
 
 def _ink(g, ink):
     """One image (h, w), float 0..1 -> its ink 0..1 (on the ink grid; larger pictures reduced to _MAX_SIDE): the
     paper's light divided out, the background found (`ink`: "dark", "light" or "auto") and contrast-stretched.
-    "auto" reads dark ink on paper when the paper has a level (`_paper_level`: the majority, or a light rim round
-    a bold digit), else light ink on a dark ground."""
+    "auto" reads light ink on a dark ground when the raw picture shows one (`_dark_ground`), else dark ink on paper
+    when the paper has a level (`_paper_level`: the majority, or a light rim round a bold digit), else light ink."""
     g = _reduced(_on_grid(g, _INPUT_GRID))
+    if ink == "auto" and _dark_ground(g):
+        ink = "light"
     level = None
     if ink != "light":
         paper = _evened(g)  # dark ink on paper, the paper's light divided out
@@ -467,9 +492,9 @@ def _prepare_images(image, ink, deslant, smooth, ink_fraction):
 
 
 def _check_pictures():
-    """Nine pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
-    on grey paper with a texture, two with a speck, one inside a frame and one bold ring cropped tight (more ink
-    than paper, paper all round), for the self-test's check that this copy prepares pictures bit for bit as the
+    """Ten pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
+    on grey paper with a texture, two with a speck, one inside a frame, one bold ring cropped tight (more ink
+    than paper, paper all round) and a light ring on a dark grey ground (a dark-mode canvas), for the self-test's check that this copy prepares pictures bit for bit as the
     generating machine did."""
     pictures = []
     for k in range(8):
@@ -493,6 +518,8 @@ def _check_pictures():
     q = (2 * j - w + 1) ** 2 * h * h + (2 * i - h + 1) ** 2 * w * w
     ring = (q <= w * w * h * h) & (100 * q >= 20 * w * w * h * h)
     pictures.append((220 + (i * 13 + j * 29) % 19 - np.where(ring, 190, 0)).astype(np.uint8))
+    ring = np.abs(q - w * w * h * h // 2) <= w * w * h * h // 10  # a thinner ring, light on a dark grey ground
+    pictures.append((40 + (i * 7 + j * 11) % 9 + np.where(ring, 180, 0)).astype(np.uint8))
     return pictures
 
 
@@ -522,6 +549,8 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "speck": _SPECK,
     "frame_fill": _FRAME_FILL,
     "rule_span": _RULE_SPAN,
+    "ground": _GROUND,
+    "ground_sample": _GROUND_SAMPLE,
     "luma": _LUMA,
     "input_grid": _INPUT_GRID,
     "ink_grid": _INK_GRID,
@@ -544,10 +573,11 @@ def prepare(image, *, ink="auto"):
     white unless the visible pixels are light on average (then black), so a canvas export whose ink is only in the
     alpha channel, or white ink on a transparent canvas, reads like ink on paper. One digit per image, roughly
     cropped. `ink` says whether the digit is "dark" on a
-    light background (paper) or "light" on a dark one (a screen canvas, MNIST); "auto" decides per image from the
-    background, which is the majority of the pixels — or, when the majority is dark, the picture's rim if that is
-    light (a bold digit cropped tight; bold light ink cropped tight needs "light"). Raises ValueError ("no ink
-    found") for a blank image.
+    light background (paper) or "light" on a dark one (a screen canvas, MNIST); "auto" decides per image: light
+    when the picture's majority and its rim are near its darkest (a dark ground), else from the background once
+    the paper's light is divided out — the majority of the pixels, or, when that is dark, the picture's rim if
+    that is light (a bold digit cropped tight; bold light ink cropped tight needs "light"). Raises ValueError ("no
+    ink found") for a blank image.
 
     The pipeline: divide out the paper's light (shadows, gradients; pictures from 64 px a side), contrast-stretch,
     keep the digit's pieces of ink (frames, ruled lines, borders and far specks dropped), shear upright, crop to
