@@ -66,6 +66,8 @@ def rows() -> Iterator[tuple[str, list[tuple[np.ndarray, str]]]]:
         "pens of the real-input benchmark, 2-5 digits",
         [numbers.pen_number(int(rng.integers(2, 6)), rng) for _ in range(PER_ROW)],
     )
+    rng = np.random.default_rng([SEED, 5])  # a row added later (2026-11-28), before anything was changed for it
+    yield "pens on ruled notebook paper, 2-5 digits", [numbers.ruled_number(rng) for _ in range(PER_ROW)]
     for f, font in enumerate(writing.fonts_available()):
         rng = np.random.default_rng([SEED, 10 + f])
         yield (
