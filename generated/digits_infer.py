@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 3371c48c50a740852b800ea84fe80aa3cbbf6d5b9eaa5c78b55670018b372ce6
+# runtime sha256: bc1ac9df70a410ae22414e5fe4fc56fad53e5b637e23dc5e5e8b1a65b252a806
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -109,7 +109,7 @@ METADATA = {
         'sure_mnist_tune_coverage': 0.8524,
         'sure_mnist_tune_answered_accuracy': 0.9577663068981699,
     },
-    'check_prepare_sha256': '00d3fc7c097d351b20124b3a7780140196e3d4d35aeddd085b85677b3eb1511f',
+    'check_prepare_sha256': '05f434e0ee186ee400883c1b698a9ea19bc995f4077fffbbb2f27dda7a298534',
     'check_logits_sha256': 'e588d412b2065ab1e02d0b1da194fc1907aa11a56ec09ed9d7e196fd2e82dff4',
 }
 
@@ -3105,7 +3105,7 @@ _SELF_TEST_TOLERANCE = 1e-05  # |logit - torch's logit|, as `nox -s verify` allo
 # this copy computes the same numbers, bit for bit.
 _CHECK_ROWS = 256
 _CHECK_SHA256 = 'e588d412b2065ab1e02d0b1da194fc1907aa11a56ec09ed9d7e196fd2e82dff4'
-_PREPARE_SHA256 = '00d3fc7c097d351b20124b3a7780140196e3d4d35aeddd085b85677b3eb1511f'  # prepare()'s block counts of its check pictures, hashed
+_PREPARE_SHA256 = '05f434e0ee186ee400883c1b698a9ea19bc995f4077fffbbb2f27dda7a298534'  # prepare()'s block counts of its check pictures, hashed
 
 
 # prepare()'s constants, chosen by measurement (README, "Real handwriting"):
@@ -3867,7 +3867,37 @@ def _ink(g, ink):
     g -= background
     g /= span
     np.clip(g, 0.0, 1.0, out=g)
-    return _on_grid(g, _INK_GRID)
+    return _without_edge_bands(_without_faint_rules(_on_grid(g, _INK_GRID)))
+
+
+def _without_edge_bands(g):
+    """`g` (ink 0..1) without a dark band along an edge of the picture (a scan whose page did not cover the glass,
+    a desk beside the sheet), even where the digit touches it: the lines next to an edge that something above
+    _PIECE_LEVEL spans for _RULE_SPAN of their length, at most an eighth of the picture deep, set to 0 — when the
+    opposite edge's line holds no ink, so that a digit cropped tight (its ink touching every edge) keeps a stroke
+    along an edge. The edges in turn: top, bottom, left, right."""
+    for side in range(4):
+        lines = (g, g[::-1], g.T, g.T[::-1])[side]  # a view: the lines from this edge inwards
+        present = lines > _PIECE_LEVEL
+        full = present.sum(axis=1) >= _RULE_SPAN * lines.shape[1]
+        k = len(full) if full.all() else int(np.argmin(full))  # the band: full lines from the edge
+        if 0 < k <= len(full) // 8 and not present[-1].any():
+            lines[:k] = 0.0
+    return g
+
+
+def _without_faint_rules(g):
+    """`g` (ink 0..1) without ruled lines fainter than ink (a notebook's pale rules): in a row or a column that
+    something above _PIECE_LEVEL spans for _RULE_SPAN of the picture, what is not ink (at most _INK_LEVEL) is set
+    to 0, so that a rule crossing the digits does not join them into one piece. Ink is kept: a dark rule is
+    clutter that `_without_clutter` drops where it touches no digit."""
+    present = g > _PIECE_LEVEL
+    rows = present.sum(axis=1) >= _RULE_SPAN * g.shape[1]
+    cols = present.sum(axis=0) >= _RULE_SPAN * g.shape[0]
+    if rows.any() or cols.any():
+        faint = present & (g <= _INK_LEVEL)
+        g[faint & (rows.reshape(-1, 1) | cols.reshape(1, -1))] = 0.0
+    return g
 
 
 def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
@@ -3920,9 +3950,10 @@ def _prepare_images(image, ink, deslant, smooth, ink_fraction):
 
 
 def _check_pictures():
-    """Ten pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
-    on grey paper with a texture, two with a speck, one inside a frame, one bold ring cropped tight (more ink
-    than paper, paper all round) and a light ring on a dark grey ground (a dark-mode canvas), for the self-test's check that this copy prepares pictures bit for bit as the
+    """Eleven pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
+    on grey paper with a texture, two with a speck, one inside a frame, one crossed by pale ruled lines, one
+    bold ring cropped tight (more ink than paper, paper all round) and a light ring on a dark grey ground (a
+    dark-mode canvas), for the self-test's check that this copy prepares pictures bit for bit as the
     generating machine did."""
     pictures = []
     for k in range(8):
@@ -3940,6 +3971,8 @@ def _check_pictures():
                 i < h - 1
             )
         pictures.append((200 + (i * 31 + j * 17 + k) % 23 - np.where(ring, 170, 0)).astype(np.uint8))
+        if k == 7:  # the same ring on ruled paper: pale rules across it, every 13 rows, to be dropped
+            pictures.append(np.minimum(pictures[-1], np.where(i % 13 == 5, 130, 255)).astype(np.uint8))
     h, w = 70, 54  # a bold ring touching all four sides: inside the ellipse, outside 0.45 of its radius
     i = np.arange(h, dtype=np.int64).reshape(-1, 1)
     j = np.arange(w, dtype=np.int64).reshape(1, -1)

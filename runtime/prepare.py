@@ -439,7 +439,37 @@ def _ink(g, ink):
     g -= background
     g /= span
     np.clip(g, 0.0, 1.0, out=g)
-    return _on_grid(g, _INK_GRID)
+    return _without_edge_bands(_without_faint_rules(_on_grid(g, _INK_GRID)))
+
+
+def _without_edge_bands(g):
+    """`g` (ink 0..1) without a dark band along an edge of the picture (a scan whose page did not cover the glass,
+    a desk beside the sheet), even where the digit touches it: the lines next to an edge that something above
+    _PIECE_LEVEL spans for _RULE_SPAN of their length, at most an eighth of the picture deep, set to 0 — when the
+    opposite edge's line holds no ink, so that a digit cropped tight (its ink touching every edge) keeps a stroke
+    along an edge. The edges in turn: top, bottom, left, right."""
+    for side in range(4):
+        lines = (g, g[::-1], g.T, g.T[::-1])[side]  # a view: the lines from this edge inwards
+        present = lines > _PIECE_LEVEL
+        full = present.sum(axis=1) >= _RULE_SPAN * lines.shape[1]
+        k = len(full) if full.all() else int(np.argmin(full))  # the band: full lines from the edge
+        if 0 < k <= len(full) // 8 and not present[-1].any():
+            lines[:k] = 0.0
+    return g
+
+
+def _without_faint_rules(g):
+    """`g` (ink 0..1) without ruled lines fainter than ink (a notebook's pale rules): in a row or a column that
+    something above _PIECE_LEVEL spans for _RULE_SPAN of the picture, what is not ink (at most _INK_LEVEL) is set
+    to 0, so that a rule crossing the digits does not join them into one piece. Ink is kept: a dark rule is
+    clutter that `_without_clutter` drops where it touches no digit."""
+    present = g > _PIECE_LEVEL
+    rows = present.sum(axis=1) >= _RULE_SPAN * g.shape[1]
+    cols = present.sum(axis=0) >= _RULE_SPAN * g.shape[0]
+    if rows.any() or cols.any():
+        faint = present & (g <= _INK_LEVEL)
+        g[faint & (rows.reshape(-1, 1) | cols.reshape(1, -1))] = 0.0
+    return g
 
 
 def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
@@ -492,9 +522,10 @@ def _prepare_images(image, ink, deslant, smooth, ink_fraction):
 
 
 def _check_pictures():
-    """Ten pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
-    on grey paper with a texture, two with a speck, one inside a frame, one bold ring cropped tight (more ink
-    than paper, paper all round) and a light ring on a dark grey ground (a dark-mode canvas), for the self-test's check that this copy prepares pictures bit for bit as the
+    """Eleven pictures from an integer formula (no random numbers), 20x16 up to 83x65: slanted rings of dark ink
+    on grey paper with a texture, two with a speck, one inside a frame, one crossed by pale ruled lines, one
+    bold ring cropped tight (more ink than paper, paper all round) and a light ring on a dark grey ground (a
+    dark-mode canvas), for the self-test's check that this copy prepares pictures bit for bit as the
     generating machine did."""
     pictures = []
     for k in range(8):
@@ -512,6 +543,8 @@ def _check_pictures():
                 i < h - 1
             )
         pictures.append((200 + (i * 31 + j * 17 + k) % 23 - np.where(ring, 170, 0)).astype(np.uint8))
+        if k == 7:  # the same ring on ruled paper: pale rules across it, every 13 rows, to be dropped
+            pictures.append(np.minimum(pictures[-1], np.where(i % 13 == 5, 130, 255)).astype(np.uint8))
     h, w = 70, 54  # a bold ring touching all four sides: inside the ellipse, outside 0.45 of its radius
     i = np.arange(h, dtype=np.int64).reshape(-1, 1)
     j = np.arange(w, dtype=np.int64).reshape(1, -1)

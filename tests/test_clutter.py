@@ -119,6 +119,7 @@ def test_a_sheet_mostly_in_shadow_is_paper_not_a_dark_ground(shipped: ModuleType
         shaded = (picture * shadow).astype(np.uint8)
         assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 0.5, digit
 
+
 def test_a_printed_frame_and_ruled_lines_are_not_the_digit(shipped: ModuleType) -> None:
     for digit in range(10):
         picture = pen(digit, seed=20 + digit)
@@ -132,6 +133,37 @@ def test_a_printed_frame_and_ruled_lines_are_not_the_digit(shipped: ModuleType) 
         clean = shipped.prepare(picture)
         assert np.array_equal(shipped.prepare(framed), clean), digit
         assert np.array_equal(shipped.prepare(ruled), clean), digit
+
+
+def test_a_dark_band_along_an_edge_of_the_sheet_is_not_the_digit_even_touching_it(shipped: ModuleType) -> None:
+    for digit in range(10):
+        picture = pen(digit, seed=80 + digit)
+        band = picture.shape[1] // 14  # the page's edge on the glass, 7 % of the sheet, over the digit's left side
+        left = np.flatnonzero((picture < 128).any(axis=0))[0]
+        picture = np.roll(picture, band - 3 - left, axis=1)  # the digit moved left: paper wraps round
+        banded, roomy = picture.copy(), picture.copy()
+        banded[:, :band], roomy[:, :band] = 30, 255  # the same strokes lost, on paper
+        assert np.abs(shipped.prepare(banded) - shipped.prepare(roomy)).mean() <= 0.2, digit
+        # (measured here: 0 with the band dropped; 2 to 5 kept as ink)
+
+
+def test_a_printed_digit_cropped_tight_keeps_its_strokes_along_the_edges(shipped: ModuleType) -> None:
+    if "DejaVu Sans" not in writing.fonts_available():
+        pytest.skip("fonts-dejavu-core is not installed")
+    for digit in (1, 2, 4, 5, 7):  # a bar, a base or a flag along an edge of the crop: not a band to drop
+        picture = writing.printed(digit, "DejaVu Sans", 120, np.random.default_rng(digit))
+        rows, cols = np.flatnonzero((picture < 128).any(axis=1)), np.flatnonzero((picture < 128).any(axis=0))
+        tight = picture[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        assert np.abs(shipped.prepare(tight) - shipped.prepare(picture)).mean() <= 0.5, digit
+
+
+def test_pale_ruled_lines_through_the_digit_are_not_ink(shipped: ModuleType) -> None:
+    for digit in range(10):
+        picture = pen(digit, seed=70 + digit)
+        ruled = picture.copy()
+        ruled[int(digit * 3) % 40 :: 41, :] = np.minimum(ruled[int(digit * 3) % 40 :: 41, :], 150)
+        ruled[int(digit * 3) % 40 + 1 :: 41, :] = np.minimum(ruled[int(digit * 3) % 40 + 1 :: 41, :], 150)
+        assert np.abs(shipped.prepare(ruled) - shipped.prepare(picture)).mean() <= 0.2, digit
 
 
 def test_a_digits_separate_strokes_and_dots_are_kept(shipped: ModuleType) -> None:

@@ -82,6 +82,19 @@ def test_digits_in_a_row_read_left_to_right(shipped: ModuleType, digits: tuple, 
         assert all(item["kind"] == "digit" and item["line"] == 0 for item in detail["items"])
 
 
+@pytest.mark.parametrize("level", [140, 200])
+def test_pale_ruled_lines_across_a_number_do_not_join_its_digits(
+    shipped: ModuleType, digits: tuple, level: int
+) -> None:
+    pictures = digit_pictures(digits, 24)
+    for start in range(0, 24, 4):
+        plain = side_by_side(pictures[start : start + 4], 12)
+        ruled = plain.copy()
+        ruled[5::17] = np.minimum(ruled[5::17], level)  # notebook rules across the sheet, through the digits
+        read_plain, read_ruled = shipped.read(plain, detail=True), shipped.read(ruled, detail=True)
+        assert [item["box"] for item in read_ruled["items"]] == [item["box"] for item in read_plain["items"]]
+
+
 def test_touching_digits_too_wide_for_one_are_cut_apart(shipped: ModuleType, digits: tuple) -> None:
     pictures = digit_pictures(digits, 60)
     pairs = [side_by_side(pictures[k : k + 2], -2) for k in range(0, 60, 2)]
