@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: bc1ac9df70a410ae22414e5fe4fc56fad53e5b637e23dc5e5e8b1a65b252a806
+# runtime sha256: 6fe4fd3fad5d8ed0f514096f721e5e299bdcf6f939462a6f1ca258639faf41b0
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3846,7 +3846,9 @@ def _ink(g, ink):
     """One image (h, w), float 0..1 -> its ink 0..1 (on the ink grid; larger pictures reduced to _MAX_SIDE): the
     paper's light divided out, the background found (`ink`: "dark", "light" or "auto") and contrast-stretched.
     "auto" reads light ink on a dark ground when the raw picture shows one (`_dark_ground`), else dark ink on paper
-    when the paper has a level (`_paper_level`: the majority, or a light rim round a bold digit), else light ink."""
+    when the paper has a level (`_paper_level`: the majority, or a light rim round a bold digit), else light ink —
+    but a picture in which nothing is darker than the paper nearby (a blank sheet whose noise the paper's light
+    evens away) has no ink: light ink would read its noise as a digit."""
     g = _reduced(_on_grid(g, _INPUT_GRID))
     if ink == "auto" and _dark_ground(g):
         ink = "light"
@@ -3854,8 +3856,8 @@ def _ink(g, ink):
     if ink != "light":
         paper = _evened(g)  # dark ink on paper, the paper's light divided out
         level = _paper_level(paper)
-        if ink == "auto":
-            ink = "dark" if level is not None else "light"
+        if ink == "auto":  # no paper level: light ink on a dark ground — unless nothing is darker than the paper
+            ink = "dark" if level is not None or paper.min() == 1.0 else "light"  # nearby: a blank sheet, no ink
     if ink == "light":
         paper = _evened(1.0 - g)  # light ink on a dark ground: the same steps on the negative
         level = _paper_level(paper)

@@ -418,7 +418,9 @@ def _ink(g, ink):
     """One image (h, w), float 0..1 -> its ink 0..1 (on the ink grid; larger pictures reduced to _MAX_SIDE): the
     paper's light divided out, the background found (`ink`: "dark", "light" or "auto") and contrast-stretched.
     "auto" reads light ink on a dark ground when the raw picture shows one (`_dark_ground`), else dark ink on paper
-    when the paper has a level (`_paper_level`: the majority, or a light rim round a bold digit), else light ink."""
+    when the paper has a level (`_paper_level`: the majority, or a light rim round a bold digit), else light ink —
+    but a picture in which nothing is darker than the paper nearby (a blank sheet whose noise the paper's light
+    evens away) has no ink: light ink would read its noise as a digit."""
     g = _reduced(_on_grid(g, _INPUT_GRID))
     if ink == "auto" and _dark_ground(g):
         ink = "light"
@@ -426,8 +428,8 @@ def _ink(g, ink):
     if ink != "light":
         paper = _evened(g)  # dark ink on paper, the paper's light divided out
         level = _paper_level(paper)
-        if ink == "auto":
-            ink = "dark" if level is not None else "light"
+        if ink == "auto":  # no paper level: light ink on a dark ground — unless nothing is darker than the paper
+            ink = "dark" if level is not None or paper.min() == 1.0 else "light"  # nearby: a blank sheet, no ink
     if ink == "light":
         paper = _evened(1.0 - g)  # light ink on a dark ground: the same steps on the negative
         level = _paper_level(paper)

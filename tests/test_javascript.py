@@ -67,6 +67,14 @@ def test_every_activation_and_whole_number_weights_match_numpy(
         ("logits(new Array(64).fill(-1))", "RangeError", "standardised"),
         ("logits([...new Array(63).fill(1), '1'])", "TypeError", "pixel 63 is string"),
         ("prepare({data: new Uint8Array(784), width: 28, height: 28})", "RangeError", "no ink found"),
+        (  # a photo of a blank sheet: grey paper with noise (a fixed pattern of +-6 around 230)
+            (
+                "prepare({data: Uint8Array.from({length: 90000}, (_, i) => 230 + ((i * 7919) % 13) - 6), "
+                "width: 300, height: 300})"
+            ),
+            "RangeError",
+            "no ink found",
+        ),
         ("prepare({data: new Uint8Array(10), width: 28, height: 28})", "RangeError", "values per pixel"),
         ("prepare({data: new Uint8Array(49), width: 7, height: 7})", "RangeError", "at least 8x8"),
         ("prepare(42)", "TypeError", "expected a picture"),

@@ -78,6 +78,13 @@ def test_any_size_from_8x8_up_works(shipped: ModuleType, digits: tuple) -> None:
 BAD = [
     ("blank", np.zeros((28, 28)), ValueError, "no ink found"),
     ("uniform", np.full((28, 28), 200, dtype=np.uint8), ValueError, "no ink found"),
+    # a photo of a blank sheet: its noise is no digit (it read as one, "light ink", before)
+    (
+        "blank-sheet-photo",
+        np.clip(np.random.default_rng(0).normal(235, 4, (300, 300)), 0, 255).astype(np.uint8),
+        ValueError,
+        "no ink found",
+    ),
     ("nan", np.where(np.eye(28) > 0, np.nan, 0.0), ValueError, "finite"),
     ("negative", np.full((28, 28), -1.0), ValueError, "from 0"),
     ("too-bright-float", np.full((28, 28), 300.0), ValueError, "0..255"),
