@@ -37,10 +37,17 @@ def score(artifact: ModuleType) -> tuple[list[dict], list[dict], float]:
     for row, digit, picture in benchmark.pictures():
         if isinstance(picture, bytes):
             picture = artifact.read_picture(io.BytesIO(picture))
-        proba = artifact.predict_proba(artifact.prepare(picture))
-        label = int(np.argmax(proba))
         record = rows.setdefault(row, {"row": row, "pictures": 0, "correct": 0, "mistakes": Counter()})
         record["pictures"] += 1
+        try:
+            proba = artifact.predict_proba(artifact.prepare(picture))
+        except ValueError as exc:  # "no ink found": a miss, with no probabilities for the calibration error
+            if "no ink found" not in str(exc):
+                raise
+            record["mistakes"][f"{digit} -> no ink found"] += 1
+            failures.append({"row": row, "digit": digit, "label": "no ink", "p": 0.0, "picture": picture})
+            continue
+        label = int(np.argmax(proba))
         record["correct"] += label == digit
         probabilities.append(proba)
         labels.append(digit)
@@ -81,7 +88,8 @@ def markdown(table: list[dict], ece: float, weights: str, runtime: str, fonts: S
     lines += [
         "",
         f"{total:,} pictures, {correct / total:.1%} read correctly; calibration error (ECE, 10 bins) over all of "
-        f"them {ece:.1%}." + (f" Fonts not installed here, so not measured: {', '.join(missing)}." if missing else ""),
+        f"them that have ink {ece:.1%} (a 'no ink found' is a miss with no probabilities)."
+        + (f" Fonts not installed here, so not measured: {', '.join(missing)}." if missing else ""),
     ]
     return "\n".join(lines) + "\n"
 
@@ -94,7 +102,11 @@ def failure_sheet(artifact: ModuleType, failures: list[dict], path: Path, limit:
         picture = f["picture"]
         if isinstance(picture, bytes):
             picture = artifact.read_picture(io.BytesIO(picture))
-        inks.append(artifact.prepare_stages(picture)["ink"])
+        try:
+            inks.append(artifact.prepare_stages(picture)["ink"])
+        except ValueError:  # no ink found: the picture as given, dark as ink
+            gray = np.asarray(picture, dtype=np.float64)
+            inks.append(1 - (gray if gray.ndim == 2 else gray[..., :3].mean(axis=-1)) / max(gray.max(), 1))
     titles = [f"{f['digit']} → {f['label']} ({f['p']:.0%})" for f in shown]
     return plots.gallery(inks, titles, path, f"Real-input benchmark: {len(failures)} misread, most confident first")
 

@@ -384,6 +384,13 @@ def _dark_mode(digit: int, rng: np.random.Generator) -> np.ndarray:
     return (ground + (light - ground) * stroke).astype(np.uint8)
 
 
+def _faint(digit: int, rng: np.random.Generator) -> np.ndarray:
+    """Faint ink — a light pencil, a faded print, a washed-out scan: the stroke only 8-20 % darker than the paper."""
+    stroke = 1 - _pen(digit, rng, (1 / 15, 1 / 8)).astype(np.float64) / 255
+    paper = rng.uniform(215, 250)
+    return (paper * (1 - stroke * rng.uniform(0.08, 0.20))).astype(np.uint8)
+
+
 CONDITIONS: dict[str, Callable[[int, np.random.Generator], np.ndarray | bytes]] = {
     "pen strokes, medium to bold (1/15-1/8 of the canvas)": lambda d, rng: _pen(d, rng, (1 / 15, 1 / 8)),
     "thin pens (1-6 px on a 200-600 px canvas)": _thin,
@@ -407,6 +414,7 @@ LATER_CONDITIONS: dict[str, Callable[[int, np.random.Generator], np.ndarray | by
     "pencil (grey, grainy, faint)": _pencil,
     "a scan with a dark page edge along one side": _page_edge,
     "a dark-mode canvas (light strokes on dark grey)": _dark_mode,
+    "faint ink, 8-20 % darker than the paper": _faint,
 }
 PEN_WIDTHS: dict[str, tuple[float, float] | None] = {  # the digit "1" per pen: share of the canvas (None: 1-6 px)
     "thin (1-6 px)": None,
