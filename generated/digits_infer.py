@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 6fe4fd3fad5d8ed0f514096f721e5e299bdcf6f939462a6f1ca258639faf41b0
+# runtime sha256: 130be6236de8cb172e906132757db4ae7ee9022f4c011fd8666e0518ce98beca
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3465,6 +3465,12 @@ _LIGHT_CELLS = 16  # cells along the picture's longer side
 _LIGHT_REACH = 2  # a closing over (2 * reach + 1)^2 cells: ink narrower than that is never taken for paper
 _LIGHT_MIN_SIDE = 64  # smaller pictures (a crop, MNIST's 28x28) are taken as evenly lit
 _PAPER_SHARE = 0.75  # once evened, what is at least this bright is paper (the estimate is coarse where light changes)
+# When nothing is darker than that, faint ink (a light pencil, a faded print) is looked for: what is darker than this
+# share of the paper nearby, read only if one piece of it spans _FAINT_SPAN of the picture's longer side (a blank
+# sheet's noise makes specks, not strokes).
+_FAINT_SHARE = 0.95
+_FAINT_SPAN = 1 / 16
+_FAINT_NOISE = 6  # ... and darker than the paper's noise: this many times its median deviation (about 4 sigma)
 # Clutter: the ink's connected pieces (8-neighbours, ink above _PIECE_LEVEL) that belong to the digit are kept.
 _PIECE_LEVEL = 0.25  # below _INK_LEVEL, so that a fine anti-aliased stroke is one piece, not a string of dots
 _NEAR = 0.2  # a piece within this share of the digit's longer side (or its own size) joins the digit,
@@ -3611,9 +3617,9 @@ def _paper(g):
     return paper
 
 
-def _evened(g):
+def _evened(g, share=_PAPER_SHARE):
     """`g` (dark ink on light paper) with the paper's light divided out: paper 1, ink as dark as it is relative to
-    the paper nearby, on the input grid; what is at least _PAPER_SHARE as bright as the paper nearby is paper."""
+    the paper nearby, on the input grid; what is at least `share` as bright as the paper nearby is paper."""
     if max(g.shape) < _LIGHT_MIN_SIDE:
         return g
     paper = _paper(g)
@@ -3621,8 +3627,26 @@ def _evened(g):
     evened = np.divide(g, paper, out=paper)
     np.minimum(evened, 1.0, out=evened)
     evened = _on_grid(evened, _INPUT_GRID)
-    evened[evened >= _PAPER_SHARE] = 1.0
+    evened[evened >= share] = 1.0
     return evened
+
+
+def _faint_ink(g):
+    """`g` evened for faint ink — the paper's light divided out, then its typical level (the median: a noisy
+    sheet's brightest pixels are brighter than its paper), and paper from _FAINT_SHARE of that or from _FAINT_NOISE
+    median deviations below it, whichever is darker — when it shows a stroke: a piece of its ink (stretched)
+    spanning _FAINT_SPAN of the picture's longer side; else None (a blank sheet's noise)."""
+    evened = _evened(g, 2.0)  # nothing taken for paper yet
+    typical = _median(evened)
+    spread = _median(np.abs(evened / typical - 1.0))
+    faint = _on_grid(np.minimum(evened / typical, 1.0), _INPUT_GRID)
+    faint[faint >= min(_FAINT_SHARE, 1.0 - _FAINT_NOISE * spread)] = 1.0
+    darkest = faint.min()
+    if darkest == 1.0:
+        return None
+    t = _piece_table(_on_grid((1.0 - faint) / (1.0 - darkest), _INK_GRID))
+    longest = max([0, *t["tall"].tolist(), *t["wide"].tolist()])
+    return faint if longest >= _FAINT_SPAN * max(g.shape) else None
 
 
 def _pieces(mask):
@@ -3855,6 +3879,9 @@ def _ink(g, ink):
     level = None
     if ink != "light":
         paper = _evened(g)  # dark ink on paper, the paper's light divided out
+        if paper.min() == 1.0:  # nothing darker than _PAPER_SHARE of the paper nearby: faint ink, or none
+            faint = _faint_ink(g)
+            paper = paper if faint is None else faint
         level = _paper_level(paper)
         if ink == "auto":  # no paper level: light ink on a dark ground — unless nothing is darker than the paper
             ink = "dark" if level is not None or paper.min() == 1.0 else "light"  # nearby: a blank sheet, no ink
@@ -4007,6 +4034,9 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "light_reach": _LIGHT_REACH,
     "light_min_side": _LIGHT_MIN_SIDE,
     "paper_share": _PAPER_SHARE,
+    "faint_share": _FAINT_SHARE,
+    "faint_span": _FAINT_SPAN,
+    "faint_noise": _FAINT_NOISE,
     "piece_level": _PIECE_LEVEL,
     "near": _NEAR,
     "speck": _SPECK,

@@ -37,6 +37,12 @@ _LIGHT_CELLS = 16  # cells along the picture's longer side
 _LIGHT_REACH = 2  # a closing over (2 * reach + 1)^2 cells: ink narrower than that is never taken for paper
 _LIGHT_MIN_SIDE = 64  # smaller pictures (a crop, MNIST's 28x28) are taken as evenly lit
 _PAPER_SHARE = 0.75  # once evened, what is at least this bright is paper (the estimate is coarse where light changes)
+# When nothing is darker than that, faint ink (a light pencil, a faded print) is looked for: what is darker than this
+# share of the paper nearby, read only if one piece of it spans _FAINT_SPAN of the picture's longer side (a blank
+# sheet's noise makes specks, not strokes).
+_FAINT_SHARE = 0.95
+_FAINT_SPAN = 1 / 16
+_FAINT_NOISE = 6  # ... and darker than the paper's noise: this many times its median deviation (about 4 sigma)
 # Clutter: the ink's connected pieces (8-neighbours, ink above _PIECE_LEVEL) that belong to the digit are kept.
 _PIECE_LEVEL = 0.25  # below _INK_LEVEL, so that a fine anti-aliased stroke is one piece, not a string of dots
 _NEAR = 0.2  # a piece within this share of the digit's longer side (or its own size) joins the digit,
@@ -183,9 +189,9 @@ def _paper(g):
     return paper
 
 
-def _evened(g):
+def _evened(g, share=_PAPER_SHARE):
     """`g` (dark ink on light paper) with the paper's light divided out: paper 1, ink as dark as it is relative to
-    the paper nearby, on the input grid; what is at least _PAPER_SHARE as bright as the paper nearby is paper."""
+    the paper nearby, on the input grid; what is at least `share` as bright as the paper nearby is paper."""
     if max(g.shape) < _LIGHT_MIN_SIDE:
         return g
     paper = _paper(g)
@@ -193,8 +199,26 @@ def _evened(g):
     evened = np.divide(g, paper, out=paper)
     np.minimum(evened, 1.0, out=evened)
     evened = _on_grid(evened, _INPUT_GRID)
-    evened[evened >= _PAPER_SHARE] = 1.0
+    evened[evened >= share] = 1.0
     return evened
+
+
+def _faint_ink(g):
+    """`g` evened for faint ink — the paper's light divided out, then its typical level (the median: a noisy
+    sheet's brightest pixels are brighter than its paper), and paper from _FAINT_SHARE of that or from _FAINT_NOISE
+    median deviations below it, whichever is darker — when it shows a stroke: a piece of its ink (stretched)
+    spanning _FAINT_SPAN of the picture's longer side; else None (a blank sheet's noise)."""
+    evened = _evened(g, 2.0)  # nothing taken for paper yet
+    typical = _median(evened)
+    spread = _median(np.abs(evened / typical - 1.0))
+    faint = _on_grid(np.minimum(evened / typical, 1.0), _INPUT_GRID)
+    faint[faint >= min(_FAINT_SHARE, 1.0 - _FAINT_NOISE * spread)] = 1.0
+    darkest = faint.min()
+    if darkest == 1.0:
+        return None
+    t = _piece_table(_on_grid((1.0 - faint) / (1.0 - darkest), _INK_GRID))
+    longest = max([0, *t["tall"].tolist(), *t["wide"].tolist()])
+    return faint if longest >= _FAINT_SPAN * max(g.shape) else None
 
 
 def _pieces(mask):
@@ -427,6 +451,9 @@ def _ink(g, ink):
     level = None
     if ink != "light":
         paper = _evened(g)  # dark ink on paper, the paper's light divided out
+        if paper.min() == 1.0:  # nothing darker than _PAPER_SHARE of the paper nearby: faint ink, or none
+            faint = _faint_ink(g)
+            paper = paper if faint is None else faint
         level = _paper_level(paper)
         if ink == "auto":  # no paper level: light ink on a dark ground — unless nothing is darker than the paper
             ink = "dark" if level is not None or paper.min() == 1.0 else "light"  # nearby: a blank sheet, no ink
@@ -579,6 +606,9 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "light_reach": _LIGHT_REACH,
     "light_min_side": _LIGHT_MIN_SIDE,
     "paper_share": _PAPER_SHARE,
+    "faint_share": _FAINT_SHARE,
+    "faint_span": _FAINT_SPAN,
+    "faint_noise": _FAINT_NOISE,
     "piece_level": _PIECE_LEVEL,
     "near": _NEAR,
     "speck": _SPECK,

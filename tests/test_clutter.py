@@ -157,6 +157,19 @@ def test_a_printed_digit_cropped_tight_keeps_its_strokes_along_the_edges(shipped
         assert np.abs(shipped.prepare(tight) - shipped.prepare(picture)).mean() <= 0.5, digit
 
 
+def test_faint_ink_reads_like_dark_ink_and_a_blank_sheets_noise_is_no_ink(shipped: ModuleType) -> None:
+    for digit in range(10):
+        picture = pen(digit, seed=90 + digit)
+        faint = (235 * (1 - 0.12 * (1 - picture.astype(np.float64) / 255))).astype(np.uint8)  # 12 % darker than paper
+        assert np.array_equal(shipped.prepare(faint), shipped.prepare(picture)), digit  # before: "no ink found"
+    rng = np.random.default_rng(0)
+    for sigma in (2, 4, 6):
+        for side in (100, 300, 900):
+            blank = np.clip(rng.normal(235, sigma, (side, side)), 0, 255).astype(np.uint8)
+            with pytest.raises(ValueError, match="no ink found"):
+                shipped.prepare(blank)
+
+
 def test_pale_ruled_lines_through_the_digit_are_not_ink(shipped: ModuleType) -> None:
     for digit in range(10):
         picture = pen(digit, seed=70 + digit)
