@@ -68,6 +68,8 @@ def rows() -> Iterator[tuple[str, list[tuple[np.ndarray, str]]]]:
     )
     rng = np.random.default_rng([SEED, 5])  # a row added later (2026-11-28), before anything was changed for it
     yield "pens on ruled notebook paper, 2-5 digits", [numbers.ruled_number(rng) for _ in range(PER_ROW)]
+    rng = np.random.default_rng([SEED, 6])  # added later still (2026-11-28), before anything was changed for it
+    yield "pens across dark printed lines, 2-5 digits", [numbers.ruled_number(rng, dark=True) for _ in range(PER_ROW)]
     for f, font in enumerate(writing.fonts_available()):
         rng = np.random.default_rng([SEED, 10 + f])
         yield (

@@ -89,13 +89,14 @@ def pen_number(n: int, rng: np.random.Generator, font: str | None = None) -> tup
     return _placed(parts, lefts, tops, light_ink=False, margin=margin), "".join(map(str, digits))
 
 
-def ruled_number(rng: np.random.Generator) -> tuple[np.ndarray, str]:
+def ruled_number(rng: np.random.Generator, dark: bool = False) -> tuple[np.ndarray, str]:
     """(picture, the number it shows): `pen_number` of 2-5 digits on notebook paper — pale ruled lines (grey
-    140-200, 1-3 px) across the whole sheet, as far apart as the writing is tall or a little less, under the ink."""
+    140-200, 1-3 px; `dark`: 20-90, a form's printed lines) across the whole sheet, as far apart as the writing is
+    tall or a little less, under the ink."""
     picture, text = pen_number(int(rng.integers(2, 6)), rng)
     rows = np.flatnonzero((picture < 215).any(axis=1))
     gap = max(8, round((rows[-1] - rows[0] + 1) * rng.uniform(0.6, 1.0)))
-    width, level = int(rng.integers(1, 4)), int(rng.integers(140, 201))
+    width, level = int(rng.integers(1, 4)), int(rng.integers(20, 91) if dark else rng.integers(140, 201))
     ruled = picture.copy()
     for y in range(int(rng.integers(0, gap)), ruled.shape[0], gap):
         ruled[y : y + width] = np.minimum(ruled[y : y + width], level)
