@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 130be6236de8cb172e906132757db4ae7ee9022f4c011fd8666e0518ce98beca
+# runtime sha256: 379099150e96c69c91ce561a25eadf24b790b45ab4a06281954acad2d44c35df
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3840,7 +3840,8 @@ def _paper_level(paper):
     light end (a bold digit cropped to its box covers more of it than the paper does, and the paper still
     surrounds it); None when neither is (a dark ground)."""
     half = (paper.min() + paper.max()) / 2
-    middle = _median(paper)
+    # the median, at once when most of the picture is paper at its brightest (1, the largest value there is)
+    middle = 1.0 if 2 * np.count_nonzero(paper == 1.0) > paper.size else _median(paper)
     if middle > half:
         return middle
     rim = _median(_rim(paper))
@@ -3879,10 +3880,11 @@ def _ink(g, ink):
     level = None
     if ink != "light":
         paper = _evened(g)  # dark ink on paper, the paper's light divided out
-        if paper.min() == 1.0:  # nothing darker than _PAPER_SHARE of the paper nearby: faint ink, or none
-            faint = _faint_ink(g)
-            paper = paper if faint is None else faint
         level = _paper_level(paper)
+        if level is None and paper.min() == 1.0:  # nothing darker than _PAPER_SHARE of the paper nearby
+            faint = _faint_ink(g)  # faint ink, or none
+            if faint is not None:
+                paper, level = faint, _paper_level(faint)
         if ink == "auto":  # no paper level: light ink on a dark ground — unless nothing is darker than the paper
             ink = "dark" if level is not None or paper.min() == 1.0 else "light"  # nearby: a blank sheet, no ink
     if ink == "light":
@@ -3896,36 +3898,50 @@ def _ink(g, ink):
     g -= background
     g /= span
     np.clip(g, 0.0, 1.0, out=g)
-    return _without_edge_bands(_without_faint_rules(_on_grid(g, _INK_GRID)))
+    return _without_lines(_on_grid(g, _INK_GRID))
 
 
-def _without_edge_bands(g):
-    """`g` (ink 0..1) without a dark band along an edge of the picture (a scan whose page did not cover the glass,
-    a desk beside the sheet), even where the digit touches it: the lines next to an edge that something above
-    _PIECE_LEVEL spans for _RULE_SPAN of their length, at most an eighth of the picture deep, set to 0 — when the
-    opposite edge's line holds no ink, so that a digit cropped tight (its ink touching every edge) keeps a stroke
-    along an edge. The edges in turn: top, bottom, left, right."""
-    for side in range(4):
-        lines = (g, g[::-1], g.T, g.T[::-1])[side]  # a view: the lines from this edge inwards
-        present = lines > _PIECE_LEVEL
-        full = present.sum(axis=1) >= _RULE_SPAN * lines.shape[1]
-        k = len(full) if full.all() else int(np.argmin(full))  # the band: full lines from the edge
-        if 0 < k <= len(full) // 8 and not present[-1].any():
-            lines[:k] = 0.0
-    return g
-
-
-def _without_faint_rules(g):
-    """`g` (ink 0..1) without ruled lines fainter than ink (a notebook's pale rules): in a row or a column that
-    something above _PIECE_LEVEL spans for _RULE_SPAN of the picture, what is not ink (at most _INK_LEVEL) is set
-    to 0, so that a rule crossing the digits does not join them into one piece. Ink is kept: a dark rule is
-    clutter that `_without_clutter` drops where it touches no digit."""
+def _without_lines(g):
+    """`g` (ink 0..1, changed in place) without the lines of the sheet that are not the digit:
+    - ruled lines fainter than ink (a notebook's pale rules): in a row or a column that something above
+      _PIECE_LEVEL spans for _RULE_SPAN of the picture, what is not ink (at most _INK_LEVEL) is set to 0, so that a
+      rule crossing the digits does not join them into one piece; ink is kept (a dark rule is clutter that
+      `_without_clutter` drops where it touches no digit);
+    - a dark band along an edge (a scan whose page did not cover the glass, a desk beside the sheet), even where the
+      digit touches it: the lines next to an edge that something above _PIECE_LEVEL spans for _RULE_SPAN of their
+      length, at most an eighth of the picture deep, set to 0 — when the opposite edge's line holds no ink, so that
+      a digit cropped tight (its ink touching every edge) keeps a stroke along an edge. The edges in turn: top,
+      bottom, left, right.
+    One pass finds what is above _PIECE_LEVEL; the counts per row and column follow each change."""
+    h, w = g.shape
     present = g > _PIECE_LEVEL
-    rows = present.sum(axis=1) >= _RULE_SPAN * g.shape[1]
-    cols = present.sum(axis=0) >= _RULE_SPAN * g.shape[0]
-    if rows.any() or cols.any():
-        faint = present & (g <= _INK_LEVEL)
-        g[faint & (rows.reshape(-1, 1) | cols.reshape(1, -1))] = 0.0
+    per_row, per_column = present.sum(axis=1), present.sum(axis=0)
+    rows, columns = per_row >= _RULE_SPAN * w, per_column >= _RULE_SPAN * h
+    if rows.any() or columns.any():
+        faint = present & (g <= _INK_LEVEL) & (rows.reshape(-1, 1) | columns.reshape(1, -1))
+        g[faint] = 0.0
+        present &= ~faint
+        per_row, per_column = present.sum(axis=1), present.sum(axis=0)
+    for side in range(4):
+        across = side < 2  # top and bottom: rows; left and right: columns
+        counts, length = (per_row, w) if across else (per_column, h)
+        order = counts if side % 2 == 0 else counts[::-1]  # from this edge inwards
+        full = order >= _RULE_SPAN * length
+        k = len(full) if full.all() else int(np.argmin(full))  # the band: full lines from the edge
+        if 0 < k <= len(full) // 8 and order[-1] == 0:
+            band = slice(0, k) if side % 2 == 0 else slice(len(full) - k, len(full))
+            if across:
+                per_column = per_column - present[band].sum(axis=0)
+                per_row = per_row.copy()
+                per_row[band] = 0
+                present[band] = False
+                g[band] = 0.0
+            else:
+                per_row = per_row - present[:, band].sum(axis=1)
+                per_column = per_column.copy()
+                per_column[band] = 0
+                present[:, band] = False
+                g[:, band] = 0.0
     return g
 
 
