@@ -208,8 +208,8 @@ def _reading(artifact: ModuleType, picture: np.ndarray) -> dict:
 
 def number_pictures() -> list[np.ndarray]:
     """Pictures of whole numbers for `read()`'s parity: 24 composed from MNIST digits (2 to 6 digits, neighbours
-    often touching), 8 written with pens, 4 with a minus, a decimal point, a second line and a speck, and 4 on
-    ruled notebook paper, from fixed seeds (`train.numbers`)."""
+    often touching), 8 written with pens, 4 with a minus, a decimal point, a second line and a speck, 4 on
+    ruled notebook paper and 4 across dark printed lines, from fixed seeds (`train.numbers`)."""
     from train import numbers
     from train.outside import load_mnist
 
@@ -218,7 +218,8 @@ def number_pictures() -> list[np.ndarray]:
     pictures = [numbers.mnist_number(mnist.pictures, mnist.labels, 2 + k % 5, rng)[0] for k in range(24)]
     pictures += [numbers.pen_number(2 + k % 4, rng)[0] for k in range(8)]
     pictures += [numbers.marked_number(rng)[0] for _ in range(4)]
-    return pictures + [numbers.ruled_number(rng)[0] for _ in range(4)]
+    pictures += [numbers.ruled_number(rng)[0] for _ in range(4)]
+    return pictures + [numbers.ruled_number(rng, dark=True)[0] for _ in range(4)]
 
 
 def verify(checkpoint_path: str | Path, artifact_path: str | Path) -> tuple[Parity, JsParity]:

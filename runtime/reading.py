@@ -14,6 +14,8 @@ from runtime.predictor import _scores, _softmax
 from runtime.prepare import (
     _CUT_MARGIN,
     _MAX_SIDE,
+    _PIECE_LEVEL,
+    _RULE_SPAN,
     _SPECK,
     _as_images,
     _counts,
@@ -213,10 +215,60 @@ def _mark_text(t, k, line, height):
     return ""
 
 
+def _widened(mask, k):
+    """The boolean line `mask` with every set place widened by `k` on each side (counted, so exact anywhere)."""
+    before = np.concatenate([[0], np.cumsum(mask)])
+    at = np.arange(len(mask))
+    return before[np.minimum(at + k + 1, len(mask))] - before[np.maximum(at - k, 0)] > 0
+
+
+def _rules_cut(g):
+    """`g` (ink 0..1) with its dark ruled lines cut out — each band of rows (then of columns) that ink above
+    _PIECE_LEVEL spans for _RULE_SPAN of the picture set to 0, but where a stroke crosses it (ink in the line just
+    before and the line just after the band, within the band's width) — or None when it has none. A form's printed
+    lines through a number join its digits into one piece; `_read_one` reads the cut picture when that holds more
+    groups of pieces (a digit's own bar across a crop does not: cutting it leaves one group)."""
+    present = g > _PIECE_LEVEL
+    h, w = g.shape
+    rows, columns = present.sum(axis=1) >= _RULE_SPAN * w, present.sum(axis=0) >= _RULE_SPAN * h
+    if not (rows.any() or columns.any()):
+        return None
+    cut = g.copy()
+    for flags, lines, seen in ((rows, cut, present), (columns, cut.T, present.T)):
+        n, i = len(flags), 0
+        while i < n:
+            if not flags[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and flags[j + 1]:
+                j += 1
+            width = j - i + 1
+            before = seen[i - 1] if i > 0 else np.zeros(seen.shape[1], dtype=bool)
+            after = seen[j + 1] if j + 1 < n else np.zeros(seen.shape[1], dtype=bool)
+            lines[i : j + 1, ~(_widened(before, width) & _widened(after, width))] = 0.0
+            i = j + 1
+    return cut
+
+
+def _layout(g):
+    """(piece table, pieces kept, lines of writing) of the ink `g`, and how many groups of pieces its lines hold."""
+    t = _piece_table(g)
+    kept = _without_clutter(t)
+    if not kept:
+        return t, kept, [], 0
+    big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
+    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
+    return t, kept, lines, sum(len(_stacked(t, line["pieces"])) for line in lines)
+
+
 def _read_one(image, ink):
     """`read()`'s detail for one picture (h, w) float 0..1: {"text", "sure", "items"}."""
     scale = -(-max(image.shape) // _MAX_SIDE)  # `_ink` reduces larger pictures by this factor
     g = _ink(image, ink)
+    cut = _rules_cut(g)
+    if cut is not None and _layout(cut)[3] > _layout(g)[3]:  # printed lines joined the digits
+        g = cut
     t = _piece_table(g)
     kept = _without_clutter(t)
     digit, box = _grown(t, kept)

@@ -95,6 +95,30 @@ def test_pale_ruled_lines_across_a_number_do_not_join_its_digits(
         assert [item["box"] for item in read_ruled["items"]] == [item["box"] for item in read_plain["items"]]
 
 
+def test_dark_printed_lines_through_a_number_do_not_join_its_digits(shipped: ModuleType, digits: tuple) -> None:
+    pictures = digit_pictures(digits, 24)
+    for start in range(0, 24, 4):
+        plain = side_by_side(pictures[start : start + 4], 12)
+        lined = plain.copy()
+        lined[30:32] = 40  # a form's printed line across the sheet, through every digit
+        read_plain, read_lined = shipped.read(plain, detail=True), shipped.read(lined, detail=True)
+        assert len(read_lined["text"]) == len(read_plain["text"]) == 4
+        for a, b in zip(read_plain["items"], read_lined["items"], strict=True):
+            assert abs(a["box"][0] - b["box"][0]) <= 2  # each digit where it stands, as wide as it is
+            assert abs(a["box"][2] - b["box"][2]) <= 4
+
+
+def test_a_digits_own_bar_across_a_crop_is_not_a_printed_line(shipped: ModuleType) -> None:
+    if "DejaVu Sans" not in writing.fonts_available():
+        pytest.skip("fonts-dejavu-core is not installed")
+    for digit in (2, 4, 5, 7):  # cut out of a row of digits by columns: the bar spans the crop's width
+        picture = writing.printed(digit, "DejaVu Sans", 96, np.random.default_rng(digit))
+        columns = np.flatnonzero((picture < 128).any(axis=0))
+        crop = picture[:, columns[0] : columns[-1] + 1]
+        (item,) = shipped.read(crop, detail=True)["items"]
+        assert item["counts"] == shipped.prepare(crop).tolist(), digit
+
+
 def test_touching_digits_too_wide_for_one_are_cut_apart(shipped: ModuleType, digits: tuple) -> None:
     pictures = digit_pictures(digits, 60)
     pairs = [side_by_side(pictures[k : k + 2], -2) for k in range(0, 60, 2)]
