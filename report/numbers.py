@@ -70,6 +70,11 @@ def rows() -> Iterator[tuple[str, list[tuple[np.ndarray, str]]]]:
     yield "pens on ruled notebook paper, 2-5 digits", [numbers.ruled_number(rng) for _ in range(PER_ROW)]
     rng = np.random.default_rng([SEED, 6])  # added later still (2026-11-28), before anything was changed for it
     yield "pens across dark printed lines, 2-5 digits", [numbers.ruled_number(rng, dark=True) for _ in range(PER_ROW)]
+    rng = np.random.default_rng([SEED, 7])  # added later still (2026-11-28), before anything was changed for it
+    yield (
+        "pens, photographed (light falling off, noise, JPEG), 2-5 digits",
+        [numbers.photographed_number(rng) for _ in range(PER_ROW)],
+    )
     for f, font in enumerate(writing.fonts_available()):
         rng = np.random.default_rng([SEED, 10 + f])
         yield (

@@ -11,6 +11,9 @@ Two kinds, each from one seeded generator, fixed before `read()` was measured ag
 
 from __future__ import annotations
 
+import io
+import math
+
 import numpy as np
 from PIL import Image
 
@@ -101,6 +104,21 @@ def ruled_number(rng: np.random.Generator, dark: bool = False) -> tuple[np.ndarr
     for y in range(int(rng.integers(0, gap)), ruled.shape[0], gap):
         ruled[y : y + width] = np.minimum(ruled[y : y + width], level)
     return ruled, text
+
+
+def photographed_number(rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    """(picture, the number it shows): `pen_number` of 2-5 digits photographed — the light falling off across the
+    sheet in a random direction (to 50-60 % at the darker side), sensor noise, JPEG at quality 50-80."""
+    picture, text = pen_number(int(rng.integers(2, 6)), rng)
+    h, w = picture.shape
+    angle = rng.uniform(0, 2 * math.pi)
+    yy, xx = np.mgrid[0:h, 0:w]
+    ramp = np.cos(angle) * xx / w + np.sin(angle) * yy / h
+    ramp = (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1e-9)
+    lit = picture * (rng.uniform(0.5, 0.6) + (0.95 - 0.55) * ramp) + rng.normal(0, 4, picture.shape)
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(lit, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=int(rng.integers(50, 81)))
+    return np.asarray(Image.open(buffer).convert("L")), text
 
 
 def marked_number(rng: np.random.Generator) -> tuple[np.ndarray, str]:
