@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 3d8cc846e5db3c19bb4417fdf9ab8db334d8734fcb0e77085217421b91ebaf32
+# runtime sha256: c71bc9367063f9f6a7157f8b07f76fa55922c638da7e8bee18c800f6df29c887
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3461,7 +3461,8 @@ _DIGIT_SIDE = 256  # the digit cut out of the picture is reduced the same way to
 _CUT_MARGIN = 2  # pixels of paper kept around a digit's box when it is cut out of the picture (`_cut_out`)
 # The paper's light: its brightness is estimated on a coarse grid of cells and divided out, so "ink" means darker
 # than the paper nearby, under a shadow or a lighting gradient alike.
-_LIGHT_CELLS = 16  # cells along the picture's longer side
+_LIGHT_CELLS = 16  # cells along the picture's longer side — along its height for a line of writing (_LINE wide)
+_LINE = 2  # a picture at least this many times as wide as tall is a line of writing: its light changes top to bottom
 _LIGHT_REACH = 2  # a closing over (2 * reach + 1)^2 cells: ink narrower than that is never taken for paper
 _LIGHT_MIN_SIDE = 64  # smaller pictures (a crop, MNIST's 28x28) are taken as evenly lit
 _PAPER_SHARE = 0.75  # once evened, what is at least this bright is paper (the estimate is coarse where light changes)
@@ -3593,9 +3594,11 @@ def _paper(g):
     """The paper's brightness under each pixel of `g` (dark ink on light paper): the brightest pixel of each cell
     of a coarse grid, closed (the largest, then the smallest, over a window of cells) so that a cell wholly
     inside a stroke takes its neighbours' paper, then interpolated bilinearly — rows first, then columns; every
-    step elementwise, so the same bits in every language."""
+    step elementwise, so the same bits in every language. A line of writing (_LINE times as wide as tall) gets
+    _LIGHT_CELLS cells along its height, so that the window of cells does not span it and light falling off from
+    top to bottom is followed."""
     h, w = g.shape
-    side = -(-max(h, w) // _LIGHT_CELLS)
+    side = -(-(h if w >= _LINE * h else max(h, w)) // _LIGHT_CELLS)
     ch, cw = -(-h // side), -(-w // side)
     brightest = np.maximum.reduceat(np.maximum.reduceat(g, np.arange(0, w, side), axis=1), np.arange(0, h, side))
     cells = _cells_window(_cells_window(brightest, np.maximum), np.minimum)
@@ -4047,6 +4050,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "level_clamp": _LEVEL_CLAMP,
     "thicken": _THICKEN,
     "light_cells": _LIGHT_CELLS,
+    "line": _LINE,
     "light_reach": _LIGHT_REACH,
     "light_min_side": _LIGHT_MIN_SIDE,
     "paper_share": _PAPER_SHARE,

@@ -33,7 +33,8 @@ _DIGIT_SIDE = 256  # the digit cut out of the picture is reduced the same way to
 _CUT_MARGIN = 2  # pixels of paper kept around a digit's box when it is cut out of the picture (`_cut_out`)
 # The paper's light: its brightness is estimated on a coarse grid of cells and divided out, so "ink" means darker
 # than the paper nearby, under a shadow or a lighting gradient alike.
-_LIGHT_CELLS = 16  # cells along the picture's longer side
+_LIGHT_CELLS = 16  # cells along the picture's longer side — along its height for a line of writing (_LINE wide)
+_LINE = 2  # a picture at least this many times as wide as tall is a line of writing: its light changes top to bottom
 _LIGHT_REACH = 2  # a closing over (2 * reach + 1)^2 cells: ink narrower than that is never taken for paper
 _LIGHT_MIN_SIDE = 64  # smaller pictures (a crop, MNIST's 28x28) are taken as evenly lit
 _PAPER_SHARE = 0.75  # once evened, what is at least this bright is paper (the estimate is coarse where light changes)
@@ -165,9 +166,11 @@ def _paper(g):
     """The paper's brightness under each pixel of `g` (dark ink on light paper): the brightest pixel of each cell
     of a coarse grid, closed (the largest, then the smallest, over a window of cells) so that a cell wholly
     inside a stroke takes its neighbours' paper, then interpolated bilinearly — rows first, then columns; every
-    step elementwise, so the same bits in every language."""
+    step elementwise, so the same bits in every language. A line of writing (_LINE times as wide as tall) gets
+    _LIGHT_CELLS cells along its height, so that the window of cells does not span it and light falling off from
+    top to bottom is followed."""
     h, w = g.shape
-    side = -(-max(h, w) // _LIGHT_CELLS)
+    side = -(-(h if w >= _LINE * h else max(h, w)) // _LIGHT_CELLS)
     ch, cw = -(-h // side), -(-w // side)
     brightest = np.maximum.reduceat(np.maximum.reduceat(g, np.arange(0, w, side), axis=1), np.arange(0, h, side))
     cells = _cells_window(_cells_window(brightest, np.maximum), np.minimum)
@@ -619,6 +622,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "level_clamp": _LEVEL_CLAMP,
     "thicken": _THICKEN,
     "light_cells": _LIGHT_CELLS,
+    "line": _LINE,
     "light_reach": _LIGHT_REACH,
     "light_min_side": _LIGHT_MIN_SIDE,
     "paper_share": _PAPER_SHARE,

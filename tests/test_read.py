@@ -119,6 +119,18 @@ def test_a_digits_own_bar_across_a_crop_is_not_a_printed_line(shipped: ModuleTyp
         assert item["counts"] == shipped.prepare(crop).tolist(), digit
 
 
+def test_a_number_under_light_falling_off_top_to_bottom_reads_as_on_even_paper(
+    shipped: ModuleType, digits: tuple
+) -> None:
+    pictures = digit_pictures(digits, 24)
+    noise = np.random.default_rng(5)
+    for start in range(0, 24, 6):
+        plain = side_by_side(pictures[start : start + 6], 12)  # a line of writing, about four times as wide as tall
+        light = np.linspace(0.45, 0.95, plain.shape[0]).reshape(-1, 1)  # a photo: the top of the sheet in shadow
+        lit = np.clip(plain * light + noise.normal(0, 3, plain.shape), 0, 255).astype(np.uint8)
+        assert len(shipped.read(lit)) == len(shipped.read(plain)) == 6
+
+
 def test_touching_digits_too_wide_for_one_are_cut_apart(shipped: ModuleType, digits: tuple) -> None:
     pictures = digit_pictures(digits, 60)
     pairs = [side_by_side(pictures[k : k + 2], -2) for k in range(0, 60, 2)]
