@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: c71bc9367063f9f6a7157f8b07f76fa55922c638da7e8bee18c800f6df29c887
+# runtime sha256: b3d73a19c831e34667752c5cbd868dd37fbff405c6cd86a8a7678e91e1e9907a
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3640,9 +3640,9 @@ def _faint_ink(g):
     median deviations below it, whichever is darker — when it shows a stroke: a piece of its ink (stretched)
     spanning _FAINT_SPAN of the picture's longer side; else None (a blank sheet's noise)."""
     evened = _evened(g, 2.0)  # nothing taken for paper yet
-    typical = _median(evened)
-    spread = _median(np.abs(evened / typical - 1.0))
-    faint = _on_grid(np.minimum(evened / typical, 1.0), _INPUT_GRID)
+    relative = evened / _median(evened)
+    spread = _median(np.abs(relative - 1.0))
+    faint = _on_grid(np.minimum(relative, 1.0), _INPUT_GRID)
     faint[faint >= min(_FAINT_SHARE, 1.0 - _FAINT_NOISE * spread)] = 1.0
     darkest = faint.min()
     if darkest == 1.0:
@@ -3858,8 +3858,9 @@ def _rim(g):
 
 def _dark_ground(g):
     """Whether `g` (0..1) is light ink on a dark ground: its majority and its rim within _GROUND of its range above
-    its darkest (a fine pen's ink may be less than the darkest 1/64: then there is no range, and no dark ground). Told from the raw picture, before the paper's light is divided out, which would take a dark
-    ground far from the strokes for paper; a shadow on paper is no dark ground — the ink in it is darker still —
+    its darkest (a fine pen's ink may be less than the darkest 1/64: then there is no range, and no dark ground).
+    Told from the raw picture, before the paper's light is divided out, which would take a dark ground far from the
+    strokes for paper; a shadow on paper is no dark ground — the ink in it is darker still —
     nor is a bold digit cropped tight, paper round it. Larger pictures are sampled (every step-th pixel of every
     step-th row; the same pixels in every language)."""
     step = max(1, int(np.sqrt(g.size / _GROUND_SAMPLE)))
@@ -3904,6 +3905,14 @@ def _ink(g, ink):
     return _without_lines(_on_grid(g, _INK_GRID))
 
 
+def _line_counts(present):
+    """How many pixels of the boolean picture `present` are set in each row and each column, and which rows and
+    columns they span for _RULE_SPAN of it (a ruled line's, or a border's)."""
+    per_row, per_column = present.sum(axis=1), present.sum(axis=0)
+    h, w = present.shape
+    return per_row, per_column, per_row >= _RULE_SPAN * w, per_column >= _RULE_SPAN * h
+
+
 def _without_lines(g):
     """`g` (ink 0..1, changed in place) without the lines of the sheet that are not the digit:
     - ruled lines fainter than ink (a notebook's pale rules): in a row or a column that something above
@@ -3918,13 +3927,12 @@ def _without_lines(g):
     One pass finds what is above _PIECE_LEVEL; the counts per row and column follow each change."""
     h, w = g.shape
     present = g > _PIECE_LEVEL
-    per_row, per_column = present.sum(axis=1), present.sum(axis=0)
-    rows, columns = per_row >= _RULE_SPAN * w, per_column >= _RULE_SPAN * h
+    per_row, per_column, rows, columns = _line_counts(present)
     if rows.any() or columns.any():
         faint = present & (g <= _INK_LEVEL) & (rows.reshape(-1, 1) | columns.reshape(1, -1))
         g[faint] = 0.0
         present &= ~faint
-        per_row, per_column = present.sum(axis=1), present.sum(axis=0)
+        per_row, per_column = _line_counts(present)[:2]
     for side in range(4):
         across = side < 2  # top and bottom: rows; left and right: columns
         counts, length = (per_row, w) if across else (per_column, h)
@@ -4312,8 +4320,7 @@ def _rules_cut(g):
     lines through a number join its digits into one piece; `_read_one` reads the cut picture when that holds more
     groups of pieces (a digit's own bar across a crop does not: cutting it leaves one group)."""
     present = g > _PIECE_LEVEL
-    h, w = g.shape
-    rows, columns = present.sum(axis=1) >= _RULE_SPAN * w, present.sum(axis=0) >= _RULE_SPAN * h
+    rows, columns = _line_counts(present)[2:]
     if not (rows.any() or columns.any()):
         return None
     cut = g.copy()
@@ -4335,29 +4342,35 @@ def _rules_cut(g):
 
 
 def _layout(g):
-    """(piece table, pieces kept, lines of writing) of the ink `g`, and how many groups of pieces its lines hold."""
+    """The ink `g` laid out: (piece table, pieces kept, the big ones — at least _SPECK of the largest's ink —,
+    lines of writing)."""
     t = _piece_table(g)
     kept = _without_clutter(t)
     if not kept:
-        return t, kept, [], 0
+        return t, kept, [], []
     big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
-    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
-    return t, kept, lines, sum(len(_stacked(t, line["pieces"])) for line in lines)
+    return t, kept, big, _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
+
+
+def _groups(layout):
+    """How many groups of pieces (digits before any cutting) the lines of writing of a `_layout` hold."""
+    t, _, _, lines = layout
+    return sum(len(_stacked(t, line["pieces"])) for line in lines)
 
 
 def _read_one(image, ink):
     """`read()`'s detail for one picture (h, w) float 0..1: {"text", "sure", "items"}."""
     scale = -(-max(image.shape) // _MAX_SIDE)  # `_ink` reduces larger pictures by this factor
     g = _ink(image, ink)
+    layout = _layout(g)
     cut = _rules_cut(g)
-    if cut is not None and _layout(cut)[3] > _layout(g)[3]:  # printed lines joined the digits
-        g = cut
-    t = _piece_table(g)
-    kept = _without_clutter(t)
+    if cut is not None:
+        cut_layout = _layout(cut)
+        if _groups(cut_layout) > _groups(layout):  # printed lines joined the digits
+            g, layout = cut, cut_layout
+    t, kept, big, lines = layout
     digit, box = _grown(t, kept)
     height = box[1] - box[0] + 1
-    big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
-    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
     # one digit: its strokes stand in one line, seen at its own height and at the writing's (a second line of
     # digits under a bigger one is not one digit) — or it is written in dots, each under _DOT of its height; and it
     # is at most _PAIR times as wide as tall (a wider one goes through _split, which keeps a sure digit whole)

@@ -212,9 +212,9 @@ def _faint_ink(g):
     median deviations below it, whichever is darker — when it shows a stroke: a piece of its ink (stretched)
     spanning _FAINT_SPAN of the picture's longer side; else None (a blank sheet's noise)."""
     evened = _evened(g, 2.0)  # nothing taken for paper yet
-    typical = _median(evened)
-    spread = _median(np.abs(evened / typical - 1.0))
-    faint = _on_grid(np.minimum(evened / typical, 1.0), _INPUT_GRID)
+    relative = evened / _median(evened)
+    spread = _median(np.abs(relative - 1.0))
+    faint = _on_grid(np.minimum(relative, 1.0), _INPUT_GRID)
     faint[faint >= min(_FAINT_SHARE, 1.0 - _FAINT_NOISE * spread)] = 1.0
     darkest = faint.min()
     if darkest == 1.0:
@@ -430,8 +430,9 @@ def _rim(g):
 
 def _dark_ground(g):
     """Whether `g` (0..1) is light ink on a dark ground: its majority and its rim within _GROUND of its range above
-    its darkest (a fine pen's ink may be less than the darkest 1/64: then there is no range, and no dark ground). Told from the raw picture, before the paper's light is divided out, which would take a dark
-    ground far from the strokes for paper; a shadow on paper is no dark ground — the ink in it is darker still —
+    its darkest (a fine pen's ink may be less than the darkest 1/64: then there is no range, and no dark ground).
+    Told from the raw picture, before the paper's light is divided out, which would take a dark ground far from the
+    strokes for paper; a shadow on paper is no dark ground — the ink in it is darker still —
     nor is a bold digit cropped tight, paper round it. Larger pictures are sampled (every step-th pixel of every
     step-th row; the same pixels in every language)."""
     step = max(1, int(np.sqrt(g.size / _GROUND_SAMPLE)))
@@ -476,6 +477,14 @@ def _ink(g, ink):
     return _without_lines(_on_grid(g, _INK_GRID))
 
 
+def _line_counts(present):
+    """How many pixels of the boolean picture `present` are set in each row and each column, and which rows and
+    columns they span for _RULE_SPAN of it (a ruled line's, or a border's)."""
+    per_row, per_column = present.sum(axis=1), present.sum(axis=0)
+    h, w = present.shape
+    return per_row, per_column, per_row >= _RULE_SPAN * w, per_column >= _RULE_SPAN * h
+
+
 def _without_lines(g):
     """`g` (ink 0..1, changed in place) without the lines of the sheet that are not the digit:
     - ruled lines fainter than ink (a notebook's pale rules): in a row or a column that something above
@@ -490,13 +499,12 @@ def _without_lines(g):
     One pass finds what is above _PIECE_LEVEL; the counts per row and column follow each change."""
     h, w = g.shape
     present = g > _PIECE_LEVEL
-    per_row, per_column = present.sum(axis=1), present.sum(axis=0)
-    rows, columns = per_row >= _RULE_SPAN * w, per_column >= _RULE_SPAN * h
+    per_row, per_column, rows, columns = _line_counts(present)
     if rows.any() or columns.any():
         faint = present & (g <= _INK_LEVEL) & (rows.reshape(-1, 1) | columns.reshape(1, -1))
         g[faint] = 0.0
         present &= ~faint
-        per_row, per_column = present.sum(axis=1), present.sum(axis=0)
+        per_row, per_column = _line_counts(present)[:2]
     for side in range(4):
         across = side < 2  # top and bottom: rows; left and right: columns
         counts, length = (per_row, w) if across else (per_column, h)

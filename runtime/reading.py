@@ -15,7 +15,6 @@ from runtime.prepare import (
     _CUT_MARGIN,
     _MAX_SIDE,
     _PIECE_LEVEL,
-    _RULE_SPAN,
     _SPECK,
     _as_images,
     _counts,
@@ -23,6 +22,7 @@ from runtime.prepare import (
     _gap,
     _grown,
     _ink,
+    _line_counts,
     _piece_table,
     _without_clutter,
 )
@@ -229,8 +229,7 @@ def _rules_cut(g):
     lines through a number join its digits into one piece; `_read_one` reads the cut picture when that holds more
     groups of pieces (a digit's own bar across a crop does not: cutting it leaves one group)."""
     present = g > _PIECE_LEVEL
-    h, w = g.shape
-    rows, columns = present.sum(axis=1) >= _RULE_SPAN * w, present.sum(axis=0) >= _RULE_SPAN * h
+    rows, columns = _line_counts(present)[2:]
     if not (rows.any() or columns.any()):
         return None
     cut = g.copy()
@@ -252,29 +251,35 @@ def _rules_cut(g):
 
 
 def _layout(g):
-    """(piece table, pieces kept, lines of writing) of the ink `g`, and how many groups of pieces its lines hold."""
+    """The ink `g` laid out: (piece table, pieces kept, the big ones — at least _SPECK of the largest's ink —,
+    lines of writing)."""
     t = _piece_table(g)
     kept = _without_clutter(t)
     if not kept:
-        return t, kept, [], 0
+        return t, kept, [], []
     big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
-    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
-    return t, kept, lines, sum(len(_stacked(t, line["pieces"])) for line in lines)
+    return t, kept, big, _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
+
+
+def _groups(layout):
+    """How many groups of pieces (digits before any cutting) the lines of writing of a `_layout` hold."""
+    t, _, _, lines = layout
+    return sum(len(_stacked(t, line["pieces"])) for line in lines)
 
 
 def _read_one(image, ink):
     """`read()`'s detail for one picture (h, w) float 0..1: {"text", "sure", "items"}."""
     scale = -(-max(image.shape) // _MAX_SIDE)  # `_ink` reduces larger pictures by this factor
     g = _ink(image, ink)
+    layout = _layout(g)
     cut = _rules_cut(g)
-    if cut is not None and _layout(cut)[3] > _layout(g)[3]:  # printed lines joined the digits
-        g = cut
-    t = _piece_table(g)
-    kept = _without_clutter(t)
+    if cut is not None:
+        cut_layout = _layout(cut)
+        if _groups(cut_layout) > _groups(layout):  # printed lines joined the digits
+            g, layout = cut, cut_layout
+    t, kept, big, lines = layout
     digit, box = _grown(t, kept)
     height = box[1] - box[0] + 1
-    big = [k for k in kept if t["mass"][k] >= _SPECK * t["mass"][kept[0]]]
-    lines = _writing_lines(t, kept, float(np.median([t["tall"][k] for k in big])))
     # one digit: its strokes stand in one line, seen at its own height and at the writing's (a second line of
     # digits under a bigger one is not one digit) — or it is written in dots, each under _DOT of its height; and it
     # is at most _PAIR times as wide as tall (a wider one goes through _split, which keeps a sure digit whole)
