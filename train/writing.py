@@ -236,7 +236,16 @@ def _gradient(digit: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _shadow(digit: int, rng: np.random.Generator) -> np.ndarray:
-    picture = _pen(digit, rng, (1 / 15, 1 / 8))
+    return _in_shadow(_pen(digit, rng, (1 / 15, 1 / 8)), rng)
+
+
+def _thin_in_shadow(digit: int, rng: np.random.Generator) -> np.ndarray:
+    return _in_shadow(_thin(digit, rng), rng)
+
+
+def _in_shadow(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """`picture` with one side of the sheet in shadow: the light falls from 235 to 95 of 255 across a soft edge
+    at a random angle, 30-70 % of the way across."""
     h, w = picture.shape
     angle, edge = rng.uniform(0, 2 * math.pi), rng.uniform(0.3, 0.7)
     yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
@@ -415,6 +424,7 @@ LATER_CONDITIONS: dict[str, Callable[[int, np.random.Generator], np.ndarray | by
     "a scan with a dark page edge along one side": _page_edge,
     "a dark-mode canvas (light strokes on dark grey)": _dark_mode,
     "faint ink, 8-20 % darker than the paper": _faint,
+    "thin pens, one side of the sheet in shadow": _thin_in_shadow,  # added later still, before any change for it
 }
 PEN_WIDTHS: dict[str, tuple[float, float] | None] = {  # the digit "1" per pen: share of the canvas (None: 1-6 px)
     "thin (1-6 px)": None,
