@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: b3d73a19c831e34667752c5cbd868dd37fbff405c6cd86a8a7678e91e1e9907a
+# runtime sha256: 7587948c531c67a1ff410b472c0828d1b218f2ffcf669311780738f841f83add
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -109,7 +109,7 @@ METADATA = {
         'sure_mnist_tune_coverage': 0.8524,
         'sure_mnist_tune_answered_accuracy': 0.9577663068981699,
     },
-    'check_prepare_sha256': '05f434e0ee186ee400883c1b698a9ea19bc995f4077fffbbb2f27dda7a298534',
+    'check_prepare_sha256': '700d820711017912b6a652131b30592a8276e1a1c9bcf139e46d91798c2fe72a',
     'check_logits_sha256': 'e588d412b2065ab1e02d0b1da194fc1907aa11a56ec09ed9d7e196fd2e82dff4',
 }
 
@@ -3105,7 +3105,7 @@ _SELF_TEST_TOLERANCE = 1e-05  # |logit - torch's logit|, as `nox -s verify` allo
 # this copy computes the same numbers, bit for bit.
 _CHECK_ROWS = 256
 _CHECK_SHA256 = 'e588d412b2065ab1e02d0b1da194fc1907aa11a56ec09ed9d7e196fd2e82dff4'
-_PREPARE_SHA256 = '05f434e0ee186ee400883c1b698a9ea19bc995f4077fffbbb2f27dda7a298534'  # prepare()'s block counts of its check pictures, hashed
+_PREPARE_SHA256 = '700d820711017912b6a652131b30592a8276e1a1c9bcf139e46d91798c2fe72a'  # prepare()'s block counts of its check pictures, hashed
 
 
 # prepare()'s constants, chosen by measurement (README, "Real handwriting"):
@@ -3593,31 +3593,18 @@ def _cells_window(cells, reduce):
 def _paper(g):
     """The paper's brightness under each pixel of `g` (dark ink on light paper): the brightest pixel of each cell
     of a coarse grid, closed (the largest, then the smallest, over a window of cells) so that a cell wholly
-    inside a stroke takes its neighbours' paper, then interpolated bilinearly — rows first, then columns; every
-    step elementwise, so the same bits in every language. A line of writing (_LINE times as wide as tall) gets
-    _LIGHT_CELLS cells along its height, so that the window of cells does not span it and light falling off from
-    top to bottom is followed."""
+    inside a stroke takes its neighbours' paper, then the darkest of those over the window again, which each
+    pixel of the cell takes. That last step keeps the estimate from running ahead of the light where it falls
+    off: the brightest pixel of a cell on a shadow's edge is on its lit side, and a grid's closing raises the
+    cells where a shadow meets the picture's edge, so without it the shadowed paper beside them reads as ink
+    (a thin pen's digit is then outweighed by it). Every step takes a largest or a smallest value: the same bits
+    in every language. A line of writing (_LINE times as wide as tall) gets _LIGHT_CELLS cells along its height,
+    so that the window of cells does not span it and light falling off from top to bottom is followed."""
     h, w = g.shape
     side = -(-(h if w >= _LINE * h else max(h, w)) // _LIGHT_CELLS)
-    ch, cw = -(-h // side), -(-w // side)
     brightest = np.maximum.reduceat(np.maximum.reduceat(g, np.arange(0, w, side), axis=1), np.arange(0, h, side))
-    cells = _cells_window(_cells_window(brightest, np.maximum), np.minimum)
-
-    def between(n, n_cells):  # each pixel's two nearest cell centres (the edge cell twice beyond the edge
-        at = (np.arange(n, dtype=np.float64) + 0.5) / side - 0.5  # centres) and its weight on the second
-        first = np.floor(at)
-        cell = first.astype(np.int64)
-        return np.clip(cell, 0, n_cells - 1), np.clip(cell + 1, 0, n_cells - 1), at - first
-
-    x0, x1, fx = between(w, cw)
-    y0, y1, fy = between(h, ch)
-    across = cells[:, x0] * (1 - fx) + cells[:, x1] * fx
-    paper = across[y0]
-    paper *= (1 - fy).reshape(-1, 1)
-    below = across[y1]
-    below *= fy.reshape(-1, 1)
-    paper += below
-    return paper
+    cells = _cells_window(_cells_window(_cells_window(brightest, np.maximum), np.minimum), np.minimum)
+    return cells[np.arange(h) // side][:, np.arange(w) // side]
 
 
 def _evened(g, share=_PAPER_SHARE):
@@ -3857,8 +3844,10 @@ def _rim(g):
 
 
 def _dark_ground(g):
-    """Whether `g` (0..1) is light ink on a dark ground: its majority and its rim within _GROUND of its range above
-    its darkest (a fine pen's ink may be less than the darkest 1/64: then there is no range, and no dark ground).
+    """Whether `g` (0..1) is light ink on a dark ground: its majority and three quarters of its rim within _GROUND
+    of its range above its darkest (a fine pen's ink may be less than the darkest 1/64: then there is no range and
+    no dark ground — unless part of the sheet is in shadow, when the lit part spans the range: it covers more than
+    a quarter of the rim where a dark ground's strokes rarely do).
     Told from the raw picture, before the paper's light is divided out, which would take a dark ground far from the
     strokes for paper; a shadow on paper is no dark ground — the ink in it is darker still —
     nor is a bold digit cropped tight, paper round it. Larger pictures are sampled (every step-th pixel of every
@@ -3868,7 +3857,9 @@ def _dark_ground(g):
     darkest = np.partition(v, v.size // 64)[v.size // 64]
     brightest = v.max()
     reach = darkest + _GROUND * (brightest - darkest)
-    return bool(brightest > darkest and _median(v) <= reach and _median(_rim(g)) <= reach)
+    rim = _rim(g)
+    ground = np.partition(rim, 3 * rim.size // 4)[3 * rim.size // 4]  # three quarters of the rim at most this
+    return bool(brightest > darkest and _median(v) <= reach and ground <= reach)
 
 
 def _ink(g, ink):
