@@ -120,7 +120,6 @@ def test_a_sheet_mostly_in_shadow_is_paper_not_a_dark_ground(shipped: ModuleType
         assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 0.5, digit
 
 
-
 def test_a_thin_pens_digit_on_a_sheet_mostly_in_shadow_reads_like_even_paper(shipped: ModuleType) -> None:
     for digit in range(10):  # a fine pen's ink is less than the darkest 1/64 of the picture; the shadow's edge
         rng = np.random.default_rng(70 + digit)  # crosses the picture's edges at ten angles
@@ -133,6 +132,7 @@ def test_a_thin_pens_digit_on_a_sheet_mostly_in_shadow_reads_like_even_paper(shi
         assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 0.5, digit
         # (measured here: 0.02 to 0.44; with the shadowed majority taken for a dark ground and the paper's light
         # interpolated between cells, so that the shadow's edge read as ink: 3.2 to 6.6)
+
 
 def test_a_printed_frame_and_ruled_lines_are_not_the_digit(shipped: ModuleType) -> None:
     for digit in range(10):
