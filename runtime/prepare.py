@@ -33,9 +33,10 @@ _DIGIT_SIDE = 256  # the digit cut out of the picture is reduced the same way to
 _CUT_MARGIN = 2  # pixels of paper kept around a digit's box when it is cut out of the picture (`_cut_out`)
 # The paper's light: its brightness is estimated on a coarse grid of cells and divided out, so "ink" means darker
 # than the paper nearby, under a shadow or a lighting gradient alike.
-_LIGHT_CELLS = 16  # cells along the picture's longer side — along its height for a line of writing (_LINE wide)
+_LIGHT_CELLS = 32  # cells along the picture's longer side — along its height for a line of writing (_LINE wide)
 _LINE = 2  # a picture at least this many times as wide as tall is a line of writing: its light changes top to bottom
-_LIGHT_REACH = 2  # a closing over (2 * reach + 1)^2 cells: ink narrower than that is never taken for paper
+_LIGHT_REACH = 4  # a closing over (2 * reach + 1)^2 cells: ink narrower than that is never taken for paper
+_LIGHT_SETTLE = 1  # then the darkest over (2 * settle + 1)^2 cells: the estimate keeps behind light falling off
 _LIGHT_MIN_SIDE = 64  # smaller pictures (a crop, MNIST's 28x28) are taken as evenly lit
 _PAPER_SHARE = 0.75  # once evened, what is at least this bright is paper (the estimate is coarse where light changes)
 # When nothing is darker than that, faint ink (a light pencil, a faded print) is looked for: what is darker than this
@@ -154,9 +155,8 @@ def _reduced(g, side=_MAX_SIDE):
     return g.reshape(h, factor, w, factor).sum(axis=(1, 3)) / (factor * factor)
 
 
-def _cells_window(cells, reduce):
-    """`reduce` (np.maximum or np.minimum) over each cell's (2 * _LIGHT_REACH + 1)^2 neighbourhood, edges repeated."""
-    r = _LIGHT_REACH
+def _cells_window(cells, reduce, r):
+    """`reduce` (np.maximum or np.minimum) over each cell's (2 * r + 1)^2 neighbourhood, edges repeated."""
     h, w = cells.shape
     padded = np.pad(cells, r, mode="edge")
     return reduce.reduce([padded[i : i + h, j : j + w] for i in range(2 * r + 1) for j in range(2 * r + 1)])
@@ -164,19 +164,36 @@ def _cells_window(cells, reduce):
 
 def _paper(g):
     """The paper's brightness under each pixel of `g` (dark ink on light paper): the brightest pixel of each cell
-    of a coarse grid, closed (the largest, then the smallest, over a window of cells) so that a cell wholly
-    inside a stroke takes its neighbours' paper, then the darkest of those over the window again, which each
-    pixel of the cell takes. That last step keeps the estimate from running ahead of the light where it falls
-    off: the brightest pixel of a cell on a shadow's edge is on its lit side, and a grid's closing raises the
-    cells where a shadow meets the picture's edge, so without it the shadowed paper beside them reads as ink
-    (a thin pen's digit is then outweighed by it). Every step takes a largest or a smallest value: the same bits
-    in every language. A line of writing (_LINE times as wide as tall) gets _LIGHT_CELLS cells along its height,
-    so that the window of cells does not span it and light falling off from top to bottom is followed."""
+    of a grid, closed (the largest, then the smallest, over a window of cells) so that a cell wholly inside a
+    stroke takes its neighbours' paper, then the darkest over a small window (_LIGHT_SETTLE), then interpolated
+    bilinearly — rows first, then columns; every step elementwise, so the same bits in every language. The
+    brightest pixel of a cell on a shadow's edge is on the lit side: interpolated as it is, shadowed paper beside
+    it reads as ink, which outweighs a thin pen's digit; taking the darker neighbour keeps the estimate behind the
+    light where it falls off, by a cell — the finer the cells, the narrower the band where faint ink on the lit side
+    is lost. A line of writing (_LINE times as wide as tall) gets _LIGHT_CELLS cells along its height, so that the
+    window of cells does not span it and light falling off from top to bottom is followed."""
     h, w = g.shape
     side = -(-(h if w >= _LINE * h else max(h, w)) // _LIGHT_CELLS)
+    ch, cw = -(-h // side), -(-w // side)
     brightest = np.maximum.reduceat(np.maximum.reduceat(g, np.arange(0, w, side), axis=1), np.arange(0, h, side))
-    cells = _cells_window(_cells_window(_cells_window(brightest, np.maximum), np.minimum), np.minimum)
-    return cells[np.arange(h) // side][:, np.arange(w) // side]
+    closed = _cells_window(_cells_window(brightest, np.maximum, _LIGHT_REACH), np.minimum, _LIGHT_REACH)
+    cells = _cells_window(closed, np.minimum, _LIGHT_SETTLE)
+
+    def between(n, n_cells):  # each pixel's two nearest cell centres (the edge cell twice beyond the edge
+        at = (np.arange(n, dtype=np.float64) + 0.5) / side - 0.5  # centres) and its weight on the second
+        first = np.floor(at)
+        cell = first.astype(np.int64)
+        return np.clip(cell, 0, n_cells - 1), np.clip(cell + 1, 0, n_cells - 1), at - first
+
+    x0, x1, fx = between(w, cw)
+    y0, y1, fy = between(h, ch)
+    across = cells[:, x0] * (1 - fx) + cells[:, x1] * fx
+    paper = across[y0]
+    paper *= (1 - fy).reshape(-1, 1)
+    below = across[y1]
+    below *= fy.reshape(-1, 1)
+    paper += below
+    return paper
 
 
 def _evened(g, share=_PAPER_SHARE):
@@ -623,6 +640,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "light_cells": _LIGHT_CELLS,
     "line": _LINE,
     "light_reach": _LIGHT_REACH,
+    "light_settle": _LIGHT_SETTLE,
     "light_min_side": _LIGHT_MIN_SIDE,
     "paper_share": _PAPER_SHARE,
     "faint_share": _FAINT_SHARE,

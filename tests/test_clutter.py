@@ -129,9 +129,10 @@ def test_a_thin_pens_digit_on_a_sheet_mostly_in_shadow_reads_like_even_paper(shi
         angle = math.radians(20 + 36 * digit)
         across = math.cos(angle) * (xx - 0.5) + math.sin(angle) * (yy - 0.5) - 0.1  # 60 % of the sheet in shadow
         shaded = (picture * (95 + 140 / (1 + np.exp(-across * 25))) / 255).astype(np.uint8)
-        assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 0.5, digit
-        # (measured here: 0.02 to 0.44; with the shadowed majority taken for a dark ground and the paper's light
-        # interpolated between cells, so that the shadow's edge read as ink: 3.2 to 6.6)
+        assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 0.25, digit
+        # (measured here: 0 to 0.05; with the shadowed majority taken for a dark ground and the paper's light
+        # interpolated between 16 cells a side, so that the shadow's edge read as ink: 3.2 to 6.6; with each pixel
+        # taking the darkest of 5x5 such cells: 0.02 to 0.44)
 
 
 def test_a_printed_frame_and_ruled_lines_are_not_the_digit(shipped: ModuleType) -> None:
