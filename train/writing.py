@@ -243,6 +243,18 @@ def _thin_in_shadow(digit: int, rng: np.random.Generator) -> np.ndarray:
     return _in_shadow(_thin(digit, rng), rng)
 
 
+def _thin_with_dust(digit: int, rng: np.random.Generator) -> np.ndarray:
+    """A thin pen's digit on a dusty sheet or lens: five dark specks, 2-8 px across, anywhere — beside or inside
+    the digit's box too, where the digit's own strokes are far (a thin digit's box is mostly paper)."""
+    picture = _thin(digit, rng).copy()
+    h, w = picture.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    for _ in range(5):
+        y, x, r = rng.integers(0, h), rng.integers(0, w), rng.uniform(1, 4)
+        picture[np.hypot(yy - y, xx - x) <= r] = int(rng.integers(0, 60))
+    return picture
+
+
 def _in_shadow(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """`picture` with one side of the sheet in shadow: the light falls from 235 to 95 of 255 across a soft edge
     at a random angle, 30-70 % of the way across."""
@@ -425,6 +437,7 @@ LATER_CONDITIONS: dict[str, Callable[[int, np.random.Generator], np.ndarray | by
     "a dark-mode canvas (light strokes on dark grey)": _dark_mode,
     "faint ink, 8-20 % darker than the paper": _faint,
     "thin pens, one side of the sheet in shadow": _thin_in_shadow,  # added later still, before any change for it
+    "thin pens on a dusty sheet (five specks anywhere)": _thin_with_dust,  # added later still, likewise
 }
 PEN_WIDTHS: dict[str, tuple[float, float] | None] = {  # the digit "1" per pen: share of the canvas (None: 1-6 px)
     "thin (1-6 px)": None,
