@@ -49,6 +49,7 @@ _FAINT_NOISE = 6  # ... and darker than the paper's noise: this many times its m
 _PIECE_LEVEL = 0.25  # below _INK_LEVEL, so that a fine anti-aliased stroke is one piece, not a string of dots
 _NEAR = 0.2  # a piece within this share of the digit's longer side (or its own size) joins the digit,
 _SPECK = 0.1  # unless it has less than this share of the largest piece's ink: a speck joins within its own size
+_GRAIN = 0.05  # ... of the digit's strokes, or within this share of its longer side (a pencil's grains, not dust)
 _FRAME_FILL = 0.2  # a piece that surrounds others is a frame when it covers at most this share of its box
 _RULE_SPAN = 0.9  # a thin piece spanning this share of the picture is a ruled line or a border
 # Light ink on a dark ground (a chalkboard, a dark-mode canvas, MNIST) is told from the raw picture: its majority and
@@ -322,15 +323,18 @@ def _without_clutter(t):
 
 def _grown(t, pieces):
     """The digit of the first of `pieces` (the largest): that piece, then every other piece of `pieces` near what
-    it has gathered so far — within its own size, or, for a piece with at least _SPECK of the first one's ink,
-    within _NEAR of the gathered box's longer side (a 5's flag, a broken stroke, a dotted pen's dots). Returns the
-    pieces gathered and their box [top, bottom, left, right]."""
+    it has gathered so far — a piece with at least _SPECK of the first one's ink within _NEAR of the gathered box's
+    longer side or within its own size (a 5's flag, a broken stroke, a dotted pen's dots), a smaller one within its
+    own size of the gathered box and within its own size or _GRAIN of the box's longer side of the gathered strokes
+    themselves (`_near_strokes`: a thin digit's box is mostly paper, where dust is not the digit; a pencil's grains
+    lie by its strokes). Returns the pieces gathered and their box [top, bottom, left, right]."""
     mass, top, bottom, left, right, tall, wide = (
         t[k] for k in ("mass", "top", "bottom", "left", "right", "tall", "wide")
     )
     first = pieces[0]
     digit = [first]
     box = [top[first], bottom[first], left[first], right[first]]
+    runs = t["run_piece"] == first  # the gathered pieces' runs
     grown = True
     while grown:
         grown = False
@@ -338,14 +342,33 @@ def _grown(t, pieces):
             if k not in digit:
                 gap = _gap(t, k, box)
                 own = max(tall[k], wide[k], 2)  # a piece within its own size of the digit is part of it
-                near = (
-                    own if mass[k] < _SPECK * mass[first] else max(_NEAR * max(box[1] - box[0], box[3] - box[2]), own)
-                )
-                if gap <= near:
+                if mass[k] < _SPECK * mass[first]:
+                    joins = gap <= own and _near_strokes(
+                        t, k, runs, max(own, int(_GRAIN * max(box[1] - box[0], box[3] - box[2])))
+                    )
+                else:
+                    joins = gap <= max(_NEAR * max(box[1] - box[0], box[3] - box[2]), own)
+                if joins:
                     digit.append(k)
                     box = [min(box[0], top[k]), max(box[1], bottom[k]), min(box[2], left[k]), max(box[3], right[k])]
+                    runs |= t["run_piece"] == k
                     grown = True
     return digit, box
+
+
+def _near_strokes(t, k, runs, reach):
+    """Whether one of `runs` (a mask over `t`'s runs) lies within `reach` pixels of piece `k`'s box — `_gap`'s
+    measure (Chebyshev) to the strokes themselves instead of to their box."""
+    row, start, end = t["row"][runs], t["start"][runs], t["end"][runs]
+    r = reach + 1
+    return bool(
+        np.any(
+            (row >= t["top"][k] - r)
+            & (row <= t["bottom"][k] + r)
+            & (start <= t["right"][k] + r)
+            & (end - 1 >= t["left"][k] - r)
+        )
+    )
 
 
 def _gap(t, k, box):
@@ -649,6 +672,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "piece_level": _PIECE_LEVEL,
     "near": _NEAR,
     "speck": _SPECK,
+    "grain": _GRAIN,
     "frame_fill": _FRAME_FILL,
     "rule_span": _RULE_SPAN,
     "ground": _GROUND,
