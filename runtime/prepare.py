@@ -31,6 +31,7 @@ _WEIGHT_GRID = 4096.0  # area weights: box values are then multiples of 2**-34, 
 _MAX_SIDE = 1024  # larger pictures are reduced first by whole-number block averages (sums stay exact below 2**53)
 _DIGIT_SIDE = 256  # the digit cut out of the picture is reduced the same way to at most this (the box is 32)
 _CUT_MARGIN = 2  # pixels of paper kept around a digit's box when it is cut out of the picture (`_cut_out`)
+_STRETCH_OUTLIERS = 256  # ink is stretched to its value at 1/this of it from the top, not to its single darkest pixel
 # The paper's light: its brightness is estimated on a coarse grid of cells and divided out, so "ink" means darker
 # than the paper nearby, under a shadow or a lighting gradient alike.
 _LIGHT_CELLS = 32  # cells along the picture's longer side — along its height for a line of writing (_LINE wide)
@@ -499,7 +500,9 @@ def _ink(g, ink):
         level = _paper_level(paper)
     background = 1.0 - (level if level is not None else _median(paper))
     g = 1.0 - paper  # ink high, the background low
-    span = g.max() - background
+    inked = g[g > background]
+    k = inked.size - 1 - inked.size // _STRETCH_OUTLIERS
+    span = (np.partition(inked, k)[k] if inked.size else background) - background  # not by one outlying pixel
     if not span > 1 / 255:
         raise ValueError("no ink found: the image is blank or uniform")
     g -= background
@@ -567,9 +570,15 @@ def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
 
 def _counts(g, deslant, smooth, ink_fraction, stages=None):
     """One digit's ink cut out of a picture (`_cut_out`) -> (64,) block counts: reduced to _DIGIT_SIDE and
-    stretched again, sheared upright, cropped, scaled into the box, binarised (thickened if too fine), counted."""
+    stretched again, sheared upright, cropped, scaled into the box, binarised (thickened if too fine), counted.
+    The stretch takes the value 1/_STRETCH_OUTLIERS of the inked pixels from the top as full ink: a faint 1 px
+    stroke with one dark pixel (where a shadow's edge meets it) was stretched by that pixel, stayed under
+    _INK_LEVEL everywhere else and was cropped to it — all-zero counts."""
     g = _reduced(g, _DIGIT_SIDE)
-    g = _on_grid(g / g.max(), _INK_GRID)  # stretched again: a reduced fine stroke is faint
+    inked = g[g > 0]
+    k = inked.size - 1 - inked.size // _STRETCH_OUTLIERS
+    top = np.partition(inked, k)[k]  # stretched again (a reduced fine stroke is faint), not by one outlying pixel
+    g = _on_grid(np.minimum(g / top, 1.0), _INK_GRID)
     if stages is not None:
         stages["ink"] = g
     if deslant:
@@ -684,6 +693,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "max_side": _MAX_SIDE,
     "digit_side": _DIGIT_SIDE,
     "cut_margin": _CUT_MARGIN,
+    "stretch_outliers": _STRETCH_OUTLIERS,
     "ink_fraction": _INK_FRACTION,
     "deslant": _DESLANT,
     "smooth": _SMOOTH,

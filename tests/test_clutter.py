@@ -94,6 +94,19 @@ def test_dust_inside_a_thin_digits_box_but_away_from_its_strokes_changes_nothing
     # (measured here: every dusted digit changed when a speck joined within its own size of the digit's box)
 
 
+def test_one_dark_blot_on_a_faint_stroke_does_not_set_the_inks_scale(shipped: ModuleType) -> None:
+    for digit in range(10):
+        rng = np.random.default_rng(110 + digit)
+        picture = writing.draw_strokes(writing.writer_strokes(digit, rng), 400, 1.5, rng).astype(np.float64)
+        faint = (255 - (255 - picture) * 0.4).astype(np.uint8)  # a fine grey pen: 40 % darker than the paper at most
+        ink = np.argwhere(faint < 200)
+        blotted = faint.copy()
+        blotted[tuple(ink[len(ink) // 2])] = 0  # one pixel on the stroke as dark as it gets: a ballpoint's blot
+        assert np.abs(shipped.prepare(blotted) - shipped.prepare(faint)).mean() <= 0.25, digit
+        # (measured here: 0 for every digit; stretched by the darkest pixel, the rest of the stroke stayed under the
+        # ink level and the digit shrank to the blot's piece: 0 to 7.2)
+
+
 def test_a_bold_digit_cropped_tight_is_still_dark_ink_on_paper(shipped: ModuleType) -> None:
     bold = 0
     for seed in range(10):
