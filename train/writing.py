@@ -412,6 +412,44 @@ def _faint(digit: int, rng: np.random.Generator) -> np.ndarray:
     return (paper * (1 - stroke * rng.uniform(0.08, 0.20))).astype(np.uint8)
 
 
+def _pencil_in_shadow(digit: int, rng: np.random.Generator) -> np.ndarray:
+    return _in_shadow(_pencil(digit, rng), rng)
+
+
+def _underlined(digit: int, rng: np.random.Generator) -> np.ndarray:
+    """A digit underlined by hand: a bar 3-15 px under it, 3-7 px thick, reaching 10-40 px past it on each side."""
+    picture = _pen(digit, rng, (1 / 15, 1 / 10)).copy()
+    rows, cols = np.flatnonzero((picture < 128).any(axis=1)), np.flatnonzero((picture < 128).any(axis=0))
+    y = min(rows[-1] + int(rng.integers(3, 16)), picture.shape[0] - 5)
+    frame = Image.fromarray(picture)
+    reach = int(rng.integers(10, 41)), int(rng.integers(10, 41))
+    line = (cols[0] - reach[0], y, cols[-1] + reach[1], y + int(rng.integers(-4, 5)))
+    ImageDraw.Draw(frame).line(line, fill=int(rng.integers(0, 60)), width=int(rng.integers(3, 8)))
+    return np.asarray(frame)
+
+
+def _circled(digit: int, rng: np.random.Generator) -> np.ndarray:
+    """A digit circled by hand: an ellipse round it, 3-6 px thick, that may touch its strokes."""
+    picture = _pen(digit, rng, (1 / 15, 1 / 10)).copy()
+    rows, cols = np.flatnonzero((picture < 128).any(axis=1)), np.flatnonzero((picture < 128).any(axis=0))
+    cy, cx = (rows[0] + rows[-1]) / 2, (cols[0] + cols[-1]) / 2
+    radius = max(rows[-1] - rows[0], cols[-1] - cols[0]) * rng.uniform(0.6, 0.75)
+    frame = Image.fromarray(picture)
+    box = (cx - 0.8 * radius, cy - radius, cx + 0.8 * radius, cy + radius)
+    ImageDraw.Draw(frame).ellipse(box, outline=int(rng.integers(0, 60)), width=int(rng.integers(3, 7)))
+    return np.asarray(frame)
+
+
+def _squared(digit: int, rng: np.random.Generator) -> np.ndarray:
+    """Squared paper printed dark (grid lines at 100-140 of 255, every 12-30 px) under a pen's digit."""
+    picture = _pen(digit, rng, (1 / 15, 1 / 8)).copy()
+    step, grey = int(rng.integers(12, 31)), int(rng.integers(100, 141))
+    grid = np.full_like(picture, 255)
+    grid[int(rng.integers(0, step)) :: step, :] = grey
+    grid[:, int(rng.integers(0, step)) :: step] = grey
+    return np.minimum(picture, grid)
+
+
 CONDITIONS: dict[str, Callable[[int, np.random.Generator], np.ndarray | bytes]] = {
     "pen strokes, medium to bold (1/15-1/8 of the canvas)": lambda d, rng: _pen(d, rng, (1 / 15, 1 / 8)),
     "thin pens (1-6 px on a 200-600 px canvas)": _thin,
@@ -438,6 +476,11 @@ LATER_CONDITIONS: dict[str, Callable[[int, np.random.Generator], np.ndarray | by
     "faint ink, 8-20 % darker than the paper": _faint,
     "thin pens, one side of the sheet in shadow": _thin_in_shadow,  # added later still, before any change for it
     "thin pens on a dusty sheet (five specks anywhere)": _thin_with_dust,  # added later still, likewise
+    # four more, found weak by throw-away probes at the end of a session and added before any change for them:
+    "pencil on a sheet partly in shadow": _pencil_in_shadow,
+    "underlined by hand": _underlined,
+    "circled by hand": _circled,
+    "squared paper printed dark": _squared,
 }
 PEN_WIDTHS: dict[str, tuple[float, float] | None] = {  # the digit "1" per pen: share of the canvas (None: 1-6 px)
     "thin (1-6 px)": None,
