@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 380459ef6e5f85fc0533ed32c83877f684e9e25a572636d7e6108c59eee48f45
+# runtime sha256: 5053219698e708cb896c362c253c2f46d6fb9b74da95b8753528b0475aa17c89
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3771,12 +3771,11 @@ def _grown(t, pieces):
             if k not in digit:
                 gap = _gap(t, k, box)
                 own = max(tall[k], wide[k], 2)  # a piece within its own size of the digit is part of it
+                longer = max(box[1] - box[0], box[3] - box[2])
                 if mass[k] < _SPECK * mass[first]:
-                    joins = gap <= own and _near_strokes(
-                        t, k, runs, max(own, int(_GRAIN * max(box[1] - box[0], box[3] - box[2])))
-                    )
+                    joins = gap <= own and _near_strokes(t, k, runs, max(own, int(_GRAIN * longer)))
                 else:
-                    joins = gap <= max(_NEAR * max(box[1] - box[0], box[3] - box[2]), own)
+                    joins = gap <= max(_NEAR * longer, own)
                 if joins:
                     digit.append(k)
                     box = [min(box[0], top[k]), max(box[1], bottom[k]), min(box[2], left[k]), max(box[3], right[k])]
@@ -3929,14 +3928,20 @@ def _ink(g, ink):
     background = 1.0 - (level if level is not None else _median(paper))
     g = 1.0 - paper  # ink high, the background low
     inked = g[g > background]
-    k = inked.size - 1 - inked.size // _STRETCH_OUTLIERS
-    span = (np.partition(inked, k)[k] if inked.size else background) - background  # not by one outlying pixel
+    span = (_stretch_top(inked) if inked.size else background) - background
     if not span > 1 / 255:
         raise ValueError("no ink found: the image is blank or uniform")
     g -= background
     g /= span
     np.clip(g, 0.0, 1.0, out=g)
     return _without_lines(_on_grid(g, _INK_GRID))
+
+
+def _stretch_top(inked):
+    """The level ink (`inked`: its values, at least one) is stretched to: the value 1/_STRETCH_OUTLIERS of them
+    from the top, so that one outlying dark pixel does not leave the rest of a faint stroke faint."""
+    k = inked.size - 1 - inked.size // _STRETCH_OUTLIERS
+    return np.partition(inked, k)[k]
 
 
 def _line_counts(present):
@@ -4003,10 +4008,7 @@ def _counts(g, deslant, smooth, ink_fraction, stages=None):
     stroke with one dark pixel (where a shadow's edge meets it) was stretched by that pixel, stayed under
     _INK_LEVEL everywhere else and was cropped to it — all-zero counts."""
     g = _reduced(g, _DIGIT_SIDE)
-    inked = g[g > 0]
-    k = inked.size - 1 - inked.size // _STRETCH_OUTLIERS
-    top = np.partition(inked, k)[k]  # stretched again (a reduced fine stroke is faint), not by one outlying pixel
-    g = _on_grid(np.minimum(g / top, 1.0), _INK_GRID)
+    g = _on_grid(np.minimum(g / _stretch_top(g[g > 0]), 1.0), _INK_GRID)  # stretched again: a fine stroke is faint
     if stages is not None:
         stages["ink"] = g
     if deslant:

@@ -343,12 +343,11 @@ def _grown(t, pieces):
             if k not in digit:
                 gap = _gap(t, k, box)
                 own = max(tall[k], wide[k], 2)  # a piece within its own size of the digit is part of it
+                longer = max(box[1] - box[0], box[3] - box[2])
                 if mass[k] < _SPECK * mass[first]:
-                    joins = gap <= own and _near_strokes(
-                        t, k, runs, max(own, int(_GRAIN * max(box[1] - box[0], box[3] - box[2])))
-                    )
+                    joins = gap <= own and _near_strokes(t, k, runs, max(own, int(_GRAIN * longer)))
                 else:
-                    joins = gap <= max(_NEAR * max(box[1] - box[0], box[3] - box[2]), own)
+                    joins = gap <= max(_NEAR * longer, own)
                 if joins:
                     digit.append(k)
                     box = [min(box[0], top[k]), max(box[1], bottom[k]), min(box[2], left[k]), max(box[3], right[k])]
@@ -501,14 +500,20 @@ def _ink(g, ink):
     background = 1.0 - (level if level is not None else _median(paper))
     g = 1.0 - paper  # ink high, the background low
     inked = g[g > background]
-    k = inked.size - 1 - inked.size // _STRETCH_OUTLIERS
-    span = (np.partition(inked, k)[k] if inked.size else background) - background  # not by one outlying pixel
+    span = (_stretch_top(inked) if inked.size else background) - background
     if not span > 1 / 255:
         raise ValueError("no ink found: the image is blank or uniform")
     g -= background
     g /= span
     np.clip(g, 0.0, 1.0, out=g)
     return _without_lines(_on_grid(g, _INK_GRID))
+
+
+def _stretch_top(inked):
+    """The level ink (`inked`: its values, at least one) is stretched to: the value 1/_STRETCH_OUTLIERS of them
+    from the top, so that one outlying dark pixel does not leave the rest of a faint stroke faint."""
+    k = inked.size - 1 - inked.size // _STRETCH_OUTLIERS
+    return np.partition(inked, k)[k]
 
 
 def _line_counts(present):
@@ -575,10 +580,7 @@ def _counts(g, deslant, smooth, ink_fraction, stages=None):
     stroke with one dark pixel (where a shadow's edge meets it) was stretched by that pixel, stayed under
     _INK_LEVEL everywhere else and was cropped to it — all-zero counts."""
     g = _reduced(g, _DIGIT_SIDE)
-    inked = g[g > 0]
-    k = inked.size - 1 - inked.size // _STRETCH_OUTLIERS
-    top = np.partition(inked, k)[k]  # stretched again (a reduced fine stroke is faint), not by one outlying pixel
-    g = _on_grid(np.minimum(g / top, 1.0), _INK_GRID)
+    g = _on_grid(np.minimum(g / _stretch_top(g[g > 0]), 1.0), _INK_GRID)  # stretched again: a fine stroke is faint
     if stages is not None:
         stages["ink"] = g
     if deslant:

@@ -220,6 +220,12 @@ def _thin(digit: int, rng: np.random.Generator) -> np.ndarray:
     return draw_strokes(writer_strokes(digit, rng), int(rng.integers(200, 601)), rng.uniform(1, 6), rng)
 
 
+def _inked_lines(picture: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and the columns of a drawn `picture` (dark ink on white) that hold ink (darker than 128)."""
+    ink = picture < 128
+    return np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+
+
 def _lit(picture: np.ndarray, light: np.ndarray) -> np.ndarray:
     """Paper and ink under `light` (0..1 per pixel): what a camera or scanner records."""
     return np.clip(picture.astype(np.float64) * light, 0, 255).astype(np.uint8)
@@ -281,7 +287,7 @@ def _speck(digit: int, rng: np.random.Generator) -> np.ndarray:
 
 def _form_box(digit: int, rng: np.random.Generator) -> np.ndarray:
     picture = _pen(digit, rng, (1 / 15, 1 / 8)).copy()
-    rows, cols = np.flatnonzero((picture < 128).any(axis=1)), np.flatnonzero((picture < 128).any(axis=0))
+    rows, cols = _inked_lines(picture)
     h, w = picture.shape
     gap = rng.integers(2, max(3, h // 12))
     top, bottom = max(0, rows[0] - gap), min(h - 1, rows[-1] + gap)
@@ -354,7 +360,7 @@ def _tight_crop(digit: int, rng: np.random.Generator) -> np.ndarray:
     """Cut out as people crop a digit from a scan or a photo: to the ink's box, 0-2 pixels of paper left, so a
     bold digit may cover more of the picture than the paper does."""
     picture = _pen(digit, rng, (1 / 15, 1 / 8))
-    rows, cols = np.flatnonzero((picture < 128).any(axis=1)), np.flatnonzero((picture < 128).any(axis=0))
+    rows, cols = _inked_lines(picture)
     h, w = picture.shape
     m = int(rng.integers(0, 3))
     return picture[max(0, rows[0] - m) : min(h, rows[-1] + m + 1), max(0, cols[0] - m) : min(w, cols[-1] + m + 1)]
@@ -419,7 +425,7 @@ def _pencil_in_shadow(digit: int, rng: np.random.Generator) -> np.ndarray:
 def _underlined(digit: int, rng: np.random.Generator) -> np.ndarray:
     """A digit underlined by hand: a bar 3-15 px under it, 3-7 px thick, reaching 10-40 px past it on each side."""
     picture = _pen(digit, rng, (1 / 15, 1 / 10)).copy()
-    rows, cols = np.flatnonzero((picture < 128).any(axis=1)), np.flatnonzero((picture < 128).any(axis=0))
+    rows, cols = _inked_lines(picture)
     y = min(rows[-1] + int(rng.integers(3, 16)), picture.shape[0] - 5)
     frame = Image.fromarray(picture)
     reach = int(rng.integers(10, 41)), int(rng.integers(10, 41))
@@ -431,7 +437,7 @@ def _underlined(digit: int, rng: np.random.Generator) -> np.ndarray:
 def _circled(digit: int, rng: np.random.Generator) -> np.ndarray:
     """A digit circled by hand: an ellipse round it, 3-6 px thick, that may touch its strokes."""
     picture = _pen(digit, rng, (1 / 15, 1 / 10)).copy()
-    rows, cols = np.flatnonzero((picture < 128).any(axis=1)), np.flatnonzero((picture < 128).any(axis=0))
+    rows, cols = _inked_lines(picture)
     cy, cx = (rows[0] + rows[-1]) / 2, (cols[0] + cols[-1]) / 2
     radius = max(rows[-1] - rows[0], cols[-1] - cols[0]) * rng.uniform(0.6, 0.75)
     frame = Image.fromarray(picture)
