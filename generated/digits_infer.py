@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 2fb2c87c5e44c93effb76e0844b56d775d9bb8d8976901e6c37c49410228fccc
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 5053219698e708cb896c362c253c2f46d6fb9b74da95b8753528b0475aa17c89
+# runtime sha256: 64b30d3b14a51860338afdf4d89e0ba202e6bf45704fcf1bd975acf3562ba475
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 0}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -109,7 +109,7 @@ METADATA = {
         'sure_mnist_tune_coverage': 0.8528,
         'sure_mnist_tune_answered_accuracy': 0.9573170731707317,
     },
-    'check_prepare_sha256': '782ea7060dbd6b826050ca0618ed918182436e7cab6b0198641cf96b9fc688a8',
+    'check_prepare_sha256': 'aacd24e880c015ca2a7d2f57f924bd6c3788ec882a901f75105f32945c8d3b8c',
     'check_logits_sha256': 'e588d412b2065ab1e02d0b1da194fc1907aa11a56ec09ed9d7e196fd2e82dff4',
 }
 
@@ -3105,7 +3105,7 @@ _SELF_TEST_TOLERANCE = 1e-05  # |logit - torch's logit|, as `nox -s verify` allo
 # this copy computes the same numbers, bit for bit.
 _CHECK_ROWS = 256
 _CHECK_SHA256 = 'e588d412b2065ab1e02d0b1da194fc1907aa11a56ec09ed9d7e196fd2e82dff4'
-_PREPARE_SHA256 = '782ea7060dbd6b826050ca0618ed918182436e7cab6b0198641cf96b9fc688a8'  # prepare()'s block counts of its check pictures, hashed
+_PREPARE_SHA256 = 'aacd24e880c015ca2a7d2f57f924bd6c3788ec882a901f75105f32945c8d3b8c'  # prepare()'s block counts of its check pictures, hashed
 
 
 # prepare()'s constants, chosen by measurement (README, "Real handwriting"):
@@ -3481,6 +3481,7 @@ _SPECK = 0.1  # unless it has less than this share of the largest piece's ink: a
 _GRAIN = 0.05  # ... of the digit's strokes, or within this share of its longer side (a pencil's grains, not dust)
 _FRAME_FILL = 0.2  # a piece that surrounds others is a frame when it covers at most this share of its box
 _RULE_SPAN = 0.9  # a thin piece spanning this share of the picture is a ruled line or a border
+_RULE_DARK = 0.8  # ruled lines typically darker than this are as dark as ink: only what is not ink is taken off
 # Light ink on a dark ground (a chalkboard, a dark-mode canvas, MNIST) is told from the raw picture: its majority and
 # its rim lie within this share of the range above its darkest (the darkest 1/64 of it, so noise does not count).
 _GROUND = 0.25
@@ -3607,7 +3608,7 @@ def _paper(g):
     ch, cw = -(-h // side), -(-w // side)
     brightest = np.maximum.reduceat(np.maximum.reduceat(g, np.arange(0, w, side), axis=1), np.arange(0, h, side))
     closed = _cells_window(_cells_window(brightest, np.maximum, _LIGHT_REACH), np.minimum, _LIGHT_REACH)
-    cells = _cells_window(closed, np.minimum, _LIGHT_SETTLE)
+    cells = _cells_window(_edge_ramps(closed), np.minimum, _LIGHT_SETTLE)
 
     def between(n, n_cells):  # each pixel's two nearest cell centres (the edge cell twice beyond the edge
         at = (np.arange(n, dtype=np.float64) + 0.5) / side - 0.5  # centres) and its weight on the second
@@ -3624,6 +3625,29 @@ def _paper(g):
     below *= fy.reshape(-1, 1)
     paper += below
     return paper
+
+
+def _edge_ramps(closed):
+    """The closed cells (`_paper`) where light falls off towards the picture's edge followed to the edge: a new
+    array. The closing repeats the edge's cells, so the _LIGHT_REACH cells next to an edge all take the light found
+    _LIGHT_REACH cells in; where a shadow reaches the edge that is brighter than the shadow's paper, which then reads
+    as ink (a pencil's digit is fainter than that). Each of those cells is capped at the straight line through the
+    cells _LIGHT_REACH and 2 _LIGHT_REACH in, carried on to it (not below 0): under even light the line is flat and
+    nothing changes, so a stroke along the edge, which the closing took for ink, stays ink. Top and bottom first,
+    then left and right, each from the cells as they were before that pass."""
+    r = _LIGHT_REACH
+    out = closed.copy()
+    for axis in (0, 1):
+        lines = np.moveaxis(out, axis, 0)  # a view: rows for the top and bottom, columns for the left and right
+        n = lines.shape[0]
+        if n <= 2 * r:
+            continue
+        before = lines.copy()
+        for i in range(r):
+            for edge, inner, step in ((i, r, r), (n - 1 - i, n - 1 - r, -r)):
+                slope = (before[inner + step] - before[inner]) / r
+                np.minimum(lines[edge], np.maximum(before[inner] - slope * (r - i), 0.0), out=lines[edge])
+    return out
 
 
 def _evened(g, share=_PAPER_SHARE):
@@ -3952,11 +3976,21 @@ def _line_counts(present):
     return per_row, per_column, per_row >= _RULE_SPAN * w, per_column >= _RULE_SPAN * h
 
 
+def _rule_cut(on_lines):
+    """The level up to which what lies on ruled lines (`on_lines`: the values above _PIECE_LEVEL in the rows and
+    columns they span) is the lines, not ink: halfway from their typical level (the median: mostly the lines
+    themselves) to full ink, so that squared paper printed dark, stretched above _INK_LEVEL, does not join the
+    digit into one piece with its grid; _INK_LEVEL when that is higher, or when the lines are as dark as ink
+    (typically above _RULE_DARK: then only what is not ink goes)."""
+    level = _median(on_lines)
+    return _INK_LEVEL if level > _RULE_DARK else max(_INK_LEVEL, (level + 1.0) / 2)
+
+
 def _without_lines(g):
     """`g` (ink 0..1, changed in place) without the lines of the sheet that are not the digit:
-    - ruled lines fainter than ink (a notebook's pale rules): in a row or a column that something above
-      _PIECE_LEVEL spans for _RULE_SPAN of the picture, what is not ink (at most _INK_LEVEL) is set to 0, so that a
-      rule crossing the digits does not join them into one piece; ink is kept (a dark rule is clutter that
+    - ruled lines fainter than ink (a notebook's pale rules, squared paper): in a row or a column that something
+      above _PIECE_LEVEL spans for _RULE_SPAN of the picture, what is not ink (at most `_rule_cut`) is set to 0, so
+      that a rule crossing the digits does not join them into one piece; ink is kept (a dark rule is clutter that
       `_without_clutter` drops where it touches no digit);
     - a dark band along an edge (a scan whose page did not cover the glass, a desk beside the sheet), even where the
       digit touches it: the lines next to an edge that something above _PIECE_LEVEL spans for _RULE_SPAN of their
@@ -3968,7 +4002,8 @@ def _without_lines(g):
     present = g > _PIECE_LEVEL
     per_row, per_column, rows, columns = _line_counts(present)
     if rows.any() or columns.any():
-        faint = present & (g <= _INK_LEVEL) & (rows.reshape(-1, 1) | columns.reshape(1, -1))
+        on_lines = present & (rows.reshape(-1, 1) | columns.reshape(1, -1))
+        faint = on_lines & (g <= _rule_cut(g[on_lines]))
         g[faint] = 0.0
         present &= ~faint
         per_row, per_column = _line_counts(present)[:2]
@@ -4114,6 +4149,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "grain": _GRAIN,
     "frame_fill": _FRAME_FILL,
     "rule_span": _RULE_SPAN,
+    "rule_dark": _RULE_DARK,
     "ground": _GROUND,
     "ground_sample": _GROUND_SAMPLE,
     "luma": _LUMA,

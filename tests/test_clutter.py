@@ -226,6 +226,33 @@ def test_pale_ruled_lines_through_the_digit_are_not_ink(shipped: ModuleType) -> 
         assert np.abs(shipped.prepare(ruled) - shipped.prepare(picture)).mean() <= 0.2, digit
 
 
+def test_squared_paper_printed_dark_is_not_the_digit(shipped: ModuleType) -> None:
+    for digit in range(10):  # a grid of 1 px lines at 100-140 of 255, every 12-30 px, under a pen's digit
+        picture = pen(digit, seed=110 + digit)
+        rng = np.random.default_rng(digit)
+        step, grey = int(rng.integers(12, 31)), int(rng.integers(100, 141))
+        grid = np.full_like(picture, 255)
+        grid[int(rng.integers(0, step)) :: step, :], grid[:, int(rng.integers(0, step)) :: step] = grey, grey
+        squared = np.minimum(picture, grid)
+        assert np.abs(shipped.prepare(squared) - shipped.prepare(picture)).mean() <= 0.5, digit
+        # (measured here: 0.1 to 0.3 with what lies on the lines taken off up to halfway from their level to full
+        # ink; 0.1 to 6.6 when only what was fainter than the ink level went: the grid joined the digit)
+
+
+def test_grey_ink_on_a_sheet_whose_shadow_reaches_its_edges_reads_like_even_paper(shipped: ModuleType) -> None:
+    for digit in range(10):  # grey ink (100 on paper at 240); the shadow's soft edge meets the picture's edges
+        rng = np.random.default_rng(120 + digit)  # at ten angles, a tenth of the way off the centre
+        picture = writing.draw_strokes(writing.writer_strokes(digit, rng), 400, 24, rng, ink=100, paper=240)
+        h, w = picture.shape
+        yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
+        angle = math.radians(25 + 36 * digit)
+        across = math.cos(angle) * (xx - 0.5) + math.sin(angle) * (yy - 0.5) + 0.1
+        shaded = (picture * (95 + 140 / (1 + np.exp(-across * 25))) / 255).astype(np.uint8)
+        assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 0.75, digit
+        # (measured here: 0 to 0.64 with the light falling off towards an edge followed to it; 0.05 to 6.2 when
+        # the cells next to the edge took the light of those further in, and the shadow there read as ink)
+
+
 def test_a_digits_separate_strokes_and_dots_are_kept(shipped: ModuleType) -> None:
     # a "5" whose flag was lifted off the paper, and a "0" drawn in dots: nothing of the digit is dust
     five = pen(5, seed=3)
