@@ -74,6 +74,12 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
     )
     p.add_argument("--redraws", type=int, default=t.augment.redraws, help="pen versions of each digit for --redrawn")
     p.add_argument(
+        "--markers",
+        type=int,
+        default=t.augment.markers,
+        help="tracings of each printed training digit with a broad marker, added to the printed pool (0: none)",
+    )
+    p.add_argument(
         "--calibration-folds",
         type=int,
         default=t.calibration_folds,
@@ -102,6 +108,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse
                 fonts=args.fonts,
                 swap_first=args.swap_first,
                 redraws=args.redraws,
+                markers=args.markers,
             ),
             calibration_folds=args.calibration_folds,
         )

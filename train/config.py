@@ -17,7 +17,7 @@ class TrainConfig:
 
     model: ModelConfig = field(default_factory=lambda: ModelConfig(hidden=(384, 128), weight_bits=5))
     augment: AugmentConfig = field(
-        default_factory=lambda: AugmentConfig(enabled=True, writers=WritersConfig(share=0.3), fonts=0.1)
+        default_factory=lambda: AugmentConfig(enabled=True, writers=WritersConfig(share=0.3), fonts=0.1, markers=1)
     )
     split_seed: int = 0
     seed: int = 0

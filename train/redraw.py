@@ -6,7 +6,8 @@ Pens: each digit's 8x8 counts are enlarged (bilinear) and reduced to the ridge o
 pixel wide, which is then drawn with a square pen of any width from one pixel to a fifth of the canvas, anti-aliased,
 dark on paper; some pictures get a lighting gradient, a shadow edge or a speck. Fonts: every digit printed in the
 fonts installed under `writing.FONT_DIR` except the benchmark's held-out `writing.FONTS` and the bold slanted faces
-kept for validation (`VALIDATION_FACES`: the study's outside score, see `validation_printed`) — bold, oblique,
+kept for validation (`VALIDATION_FACES`: the study's outside scores, `validation_printed` and, traced with a
+marker, `validation_marked`) — bold, oblique,
 italic, light and condensed faces of the same families, where installed — at several sizes, slightly rotated.
 Markers: a printed digit traced again with a broad, round marker (`marked_picture`), so the bold strokes a
 felt-tip or a finger on a phone gives — a 1 whose flag and foot swell into blobs — are learned from shapes the
@@ -18,7 +19,9 @@ fold uses the same redraws of its own training digits — never those of a test 
 
 Measured (closing note of issue 16): the printed digits teach what the data set's 1s lack (a base serif, a flag);
 the pen redraws, whose strokes follow the blurred 8x8 counts, cost MNIST points and real-input points alike, so
-the shipped training uses fonts only (`AugmentConfig.fonts`; `redrawn` stays 0).
+the shipped training uses fonts and their marker tracings only (`AugmentConfig.fonts`, `AugmentConfig.markers`;
+`redrawn` stays 0): the tracings lift the validation faces traced the same way (`validation_marked`) from about
+82 % to 94 % at no cost the study can tell on MNIST.
 """
 
 from __future__ import annotations
@@ -225,3 +228,10 @@ def validation_printed(prepare_config: PrepareConfig) -> tuple[np.ndarray, np.nd
     """(counts (m, 64), labels (m,)): every digit printed in the validation faces, as `prepare()` reads it — the
     study's outside score beside MNIST's tune half; no training sees these faces, and the benchmark holds others."""
     return _printed_set(prepare_config, validation_fonts(), 20_000)
+
+
+def validation_marked(prepare_config: PrepareConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(counts (m, 64), labels (m,)): the pictures of `validation_printed` each traced once with a broad marker
+    (`marked_picture`), as `prepare()` reads them — the study's outside score for bold strokes (a felt-tip, a finger
+    on a phone); faces no training sees, traced as the training's marker traces its own faces."""
+    return _printed_set(prepare_config, validation_fonts(), 20_000, markers=1)

@@ -1,9 +1,10 @@
 """The study (`python -m train.study`): how architecture and training knobs move the score, by cross-validation.
 
 Every configuration is scored by stratified k-fold cross-validation on the training part of the split only, and,
-trained once on the whole training part, on two outside sets through `prepare()` (validation for robustness): the
-tune half of MNIST (other people's handwriting) and digits printed in faces no training and no benchmark sees
-(`train.redraw.validation_printed`). Those scores, and nothing else, choose (`choose`). The same training is also
+trained once on the whole training part, on three outside sets through `prepare()` (validation for robustness):
+the tune half of MNIST (other people's handwriting), digits printed in faces no training and no benchmark sees
+(`train.redraw.validation_printed`) and the same digits traced with a broad marker (`validation_marked`: bold
+strokes). Those scores, and nothing else, choose (`choose`). The same training is also
 scored on the held-out test part, the score the project's brief asks about: it is *reported, never used for
 choosing*. Finished trainings are cached on disk (`joblib.Memory`), so a rerun computes only new ones. Writes the
 results table as CSV and JSON.
@@ -37,12 +38,21 @@ from train.loop import TrainResult
 from train.model import ModelConfig
 
 STUDY_VERSION = 5  # part of every cache key: bump when scoring changes, so cached results are not reused
-TEST = "test"  # the part name of the held-out score, beside fold numbers 0..folds-1
+# the part name of the held-out score (and the outside ones), beside fold numbers 0..folds-1; renamed from "test"
+# when the outside scores gained the marker-traced fonts, so that only these trainings were redone
+TEST = "test+marked"
 # The choice (`choose`), fixed before the study that it reads was run:
 # - in distribution, a configuration whose CV accuracy is within 7 validation images of the best (0.5 % of 1,437)
 #   is acceptable: the held-out floor the project holds is a 99.4 % minimum per split, half a point below the best;
 # - outside, the mean of the MNIST tune half (2,500 handwritten digits) and the validation fonts (360 printed
 #   digits) — what people write and what they print — within 0.4 % (10 MNIST images) of the best is a tie.
+# Changed once since, on 2026-11-28, after the study had been run: the outside mean also weighs the validation
+# fonts traced with a broad marker (360 digits: what people write with a felt-tip or a finger), because the
+# MNIST-and-fonts mean could not see bold strokes at all — every configuration read the validation fonts at
+# 99-100 %, while models trained without marker traces read the traced ones at about 82 % and pens a fifth of the
+# canvas wide wrote 1s that read as 2s; and because its 10-image tie is narrower than the spread of MNIST's tune
+# half over training seeds of one configuration (88.2-90.0 % over seeds 0-4), so it decided the markers rows by
+# one training's luck. The tolerance is unchanged.
 CV_TOLERANCE_IMAGES = 7
 OUTSIDE_TOLERANCE = 10 / 2500
 
@@ -207,9 +217,11 @@ def score(key: str, config: TrainConfig, study: Study, part: int | str) -> dict[
 
 
 def _score(config: TrainConfig, study: Study, part: int | str) -> dict[str, float]:
+    """`score`'s work. Its `TEST` part also gives {"marked"}: the validation fonts traced with a marker (added to the
+    outside scores later; `score`'s own text is left as it was, since the cache of every fold is keyed by it)."""
     from train.loop import fit, predict_logits
     from train.outside import load_mnist, prepared_mnist
-    from train.redraw import validation_printed
+    from train.redraw import validation_marked, validation_printed
 
     data = split(study.split_seed)
     if part == TEST:
@@ -218,11 +230,13 @@ def _score(config: TrainConfig, study: Study, part: int | str) -> dict[str, floa
         tune = mnist.tune
         predicted = predict_logits(result.model, prepared_mnist(config.prepare)[tune]).argmax(1)
         printed, labels = validation_printed(config.prepare)
+        marked, marked_labels = validation_marked(config.prepare)
         real, digits = benchmark.counts(config.prepare, later=False)  # as first scored
         return {
             "accuracy": result.test_accuracy,
             "mnist_tune": float((predicted == mnist.labels[tune]).mean()),
             "fonts": float((predict_logits(result.model, printed).argmax(1) == labels).mean()),
+            "marked": float((predict_logits(result.model, marked).argmax(1) == marked_labels).mean()),
             "real_input": float((predict_logits(result.model, real).argmax(1) == digits).mean()),
             **artifact_sizes(result),
         }
@@ -312,7 +326,8 @@ def run_study(
                 "test_reported": done[key, TEST]["accuracy"],
                 "mnist_tune": done[key, TEST]["mnist_tune"],
                 "fonts": done[key, TEST]["fonts"],
-                "outside": (done[key, TEST]["mnist_tune"] + done[key, TEST]["fonts"]) / 2,
+                "marked": done[key, TEST]["marked"],
+                "outside": (done[key, TEST]["mnist_tune"] + done[key, TEST]["fonts"] + done[key, TEST]["marked"]) / 3,
                 "real_input_reported": done[key, TEST]["real_input"],
                 "config": config.to_dict(),
             }
@@ -329,7 +344,8 @@ def choose(
     """The configuration to ship, from CV and the outside validation sets, never the test part:
     1. in distribution: configurations within `cv_images` validation images (of `n_validation`) of the best CV;
     2. robust: of those, the ones within `outside_tolerance` of the best "outside" score (the mean of the MNIST
-       tune half and the validation fonts: handwriting and print weigh the same);
+       tune half, the validation fonts and the marker-traced validation fonts: handwriting, print and bold strokes
+       weigh the same);
     3. small: of those, the fewest bytes of the generated artifact (what is pasted, reviewed and loaded; import
        time grows with it), then the fewest parameters, then fewer epochs.
     The reported scores (test, real input) are not read, so they cannot move the choice (a test removes them and
@@ -370,10 +386,11 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
 
     lines = [
         (
-            "| family | configs | CV accuracy | test accuracy (reported) | MNIST tune | validation fonts | real input "
-            "(reported) | digits_infer.py | best by CV → its test, MNIST tune, fonts |"
+            "| family | configs | CV accuracy | test accuracy (reported) | MNIST tune | validation fonts | the fonts "
+            "traced with a marker | real input (reported) | digits_infer.py | best by CV → its test, MNIST tune, "
+            "fonts, traced |"
         ),
-        "|---|---:|---|---|---|---|---|---|---|",
+        "|---|---:|---|---|---|---|---|---|---|---|",
     ]
     for experiment, what in FAMILIES.items():
         family = [r for r in rows if r["experiment"] == experiment]
@@ -384,14 +401,15 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
         test = [r["test_reported"] for r in family]
         mnist = [r["mnist_tune"] for r in family]
         fonts = [r["fonts"] for r in family]
+        marked = [r["marked"] for r in family]
         real = [r["real_input_reported"] for r in family]
         size = [r["artifact_bytes"] / 1000 for r in family]
         lines.append(
             f"| {what} | {len(family)} | {min(cv):.2%} – {max(cv):.2%} | {min(test):.2%} – {max(test):.2%} | "
-            f"{min(mnist):.1%} – {max(mnist):.1%} | {min(fonts):.1%} – {max(fonts):.1%} | {min(real):.1%} – "
-            f"{max(real):.1%} | {min(size):,.0f} – {max(size):,.0f} KB | {best['hidden']} "
-            f"{_knobs(best)}: {best['cv_mean']:.2%} → {best['test_reported']:.2%}, {best['mnist_tune']:.1%}, "
-            f"{best['fonts']:.1%} |"
+            f"{min(mnist):.1%} – {max(mnist):.1%} | {min(fonts):.1%} – {max(fonts):.1%} | {min(marked):.1%} – "
+            f"{max(marked):.1%} | {min(real):.1%} – {max(real):.1%} | {min(size):,.0f} – {max(size):,.0f} KB | "
+            f"{best['hidden']} {_knobs(best)}: {best['cv_mean']:.2%} → {best['test_reported']:.2%}, "
+            f"{best['mnist_tune']:.1%}, {best['fonts']:.1%}, {best['marked']:.1%} |"
         )
     unique = list({r["key"]: r for r in rows}.values())
     cv = np.array([r["cv_mean"] for r in unique])
@@ -402,9 +420,10 @@ def summary_markdown(rows: Sequence[dict[str, Any]], chosen_key: str, n_test: in
     rho = float(spearmanr(cv, test).statistic)
     chosen = next(r for r in unique if r["key"] == chosen_key)
     verdict = (
-        f"{len(unique)} distinct configurations. Chosen by CV, the MNIST tune half and the validation fonts: "
-        f"**{chosen['hidden']} {_knobs(chosen)}** (CV {chosen['cv_mean']:.2%}, MNIST tune {chosen['mnist_tune']:.1%}, "
-        f"validation fonts {chosen['fonts']:.1%}; digits_infer.py {chosen['artifact_bytes']:,} bytes, the page "
+        f"{len(unique)} distinct configurations. Chosen by CV, the MNIST tune half, the validation fonts and their "
+        f"marker tracings: **{chosen['hidden']} {_knobs(chosen)}** (CV {chosen['cv_mean']:.2%}, MNIST tune "
+        f"{chosen['mnist_tune']:.1%}, validation fonts {chosen['fonts']:.1%}, traced {chosen['marked']:.1%}; "
+        f"digits_infer.py {chosen['artifact_bytes']:,} bytes, the page "
         f"{chosen['page_bytes']:,}; reported: test {chosen['test_reported']:.2%}, real input "
         f"{chosen['real_input_reported']:.1%}). "
         f"Rank correlation of CV and test (Spearman): {rho:.2f}; {within} of {len(unique)} configurations score "
