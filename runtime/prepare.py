@@ -54,6 +54,7 @@ _GRAIN = 0.05  # ... of the digit's strokes, or within this share of its longer 
 _FRAME_FILL = 0.2  # a piece that surrounds others is a frame when it covers at most this share of its box
 _RULE_SPAN = 0.9  # a thin piece spanning this share of the picture is a ruled line or a border
 _RULE_DARK = 0.8  # ruled lines typically darker than this are as dark as ink: only what is not ink is taken off
+_RULE_REPEAT = 3  # ... and so are lines that do not repeat (fewer than this many in each direction: a frame's sides)
 # Light ink on a dark ground (a chalkboard, a dark-mode canvas, MNIST) is told from the raw picture: its majority and
 # its rim lie within this share of the range above its darkest (the darkest 1/64 of it, so noise does not count).
 _GROUND = 0.25
@@ -548,14 +549,22 @@ def _line_counts(present):
     return per_row, per_column, per_row >= _RULE_SPAN * w, per_column >= _RULE_SPAN * h
 
 
-def _rule_cut(on_lines):
-    """The level up to which what lies on ruled lines (`on_lines`: the values above _PIECE_LEVEL in the rows and
-    columns they span) is the lines, not ink: halfway from their typical level (the median: mostly the lines
+def _rule_cut(on_lines, rows, columns):
+    """The level up to which what lies on ruled lines (`on_lines`: the values above _PIECE_LEVEL in the `rows` and
+    `columns` they span) is the lines, not ink: halfway from their typical level (the median: mostly the lines
     themselves) to full ink, so that squared paper printed dark, stretched above _INK_LEVEL, does not join the
-    digit into one piece with its grid; _INK_LEVEL when that is higher, or when the lines are as dark as ink
-    (typically above _RULE_DARK: then only what is not ink goes)."""
+    digit into one piece with its grid; _INK_LEVEL when that is higher, when the lines are as dark as ink
+    (typically above _RULE_DARK: then only what is not ink goes), or when they do not repeat — fewer than
+    _RULE_REPEAT lines in each direction, such as the sides of a frame round a tall digit, which must stay whole to
+    be dropped as a frame."""
+    repeated = max(_line_runs(rows), _line_runs(columns)) >= _RULE_REPEAT
     level = _median(on_lines)
-    return _INK_LEVEL if level > _RULE_DARK else max(_INK_LEVEL, (level + 1.0) / 2)
+    return max(_INK_LEVEL, (level + 1.0) / 2) if repeated and level <= _RULE_DARK else _INK_LEVEL
+
+
+def _line_runs(spanned):
+    """How many lines the boolean per-row (or per-column) `spanned` holds: its runs of consecutive True."""
+    return int(spanned[0]) + int(np.count_nonzero(spanned[1:] & ~spanned[:-1]))
 
 
 def _without_lines(g):
@@ -575,7 +584,7 @@ def _without_lines(g):
     per_row, per_column, rows, columns = _line_counts(present)
     if rows.any() or columns.any():
         on_lines = present & (rows.reshape(-1, 1) | columns.reshape(1, -1))
-        faint = on_lines & (g <= _rule_cut(g[on_lines]))
+        faint = on_lines & (g <= _rule_cut(g[on_lines], rows, columns))
         g[faint] = 0.0
         present &= ~faint
         per_row, per_column = _line_counts(present)[:2]
@@ -722,6 +731,7 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "frame_fill": _FRAME_FILL,
     "rule_span": _RULE_SPAN,
     "rule_dark": _RULE_DARK,
+    "rule_repeat": _RULE_REPEAT,
     "ground": _GROUND,
     "ground_sample": _GROUND_SAMPLE,
     "luma": _LUMA,
