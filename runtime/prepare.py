@@ -553,13 +553,14 @@ def _rule_cut(on_lines, rows, columns):
     """The level up to which what lies on ruled lines (`on_lines`: the values above _PIECE_LEVEL in the `rows` and
     `columns` they span) is the lines, not ink: halfway from their typical level (the median: mostly the lines
     themselves) to full ink, so that squared paper printed dark, stretched above _INK_LEVEL, does not join the
-    digit into one piece with its grid; _INK_LEVEL when that is higher, when the lines are as dark as ink
-    (typically above _RULE_DARK: then only what is not ink goes), or when they do not repeat — fewer than
-    _RULE_REPEAT lines in each direction, such as the sides of a frame round a tall digit, which must stay whole to
-    be dropped as a frame."""
+    digit into one piece with its grid. Else _INK_LEVEL, as for pale lines (typically at most _INK_LEVEL: what
+    is not ink is already all of them, and a stroke's edge on a line stays where it was), for lines as dark as ink
+    (typically above _RULE_DARK: then only what is not ink goes), and for lines that do not repeat — fewer than
+    _RULE_REPEAT in each direction, such as the sides of a frame round a tall digit, which must stay whole to be
+    dropped as a frame."""
     repeated = max(_line_runs(rows), _line_runs(columns)) >= _RULE_REPEAT
     level = _median(on_lines)
-    return max(_INK_LEVEL, (level + 1.0) / 2) if repeated and level <= _RULE_DARK else _INK_LEVEL
+    return (level + 1.0) / 2 if repeated and _INK_LEVEL < level <= _RULE_DARK else _INK_LEVEL
 
 
 def _line_runs(spanned):
