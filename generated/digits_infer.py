@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 815e47e8bb4444bbd5ca0792fe8cf435f24138fa08694509230f3c60f6ff8300
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 0a44daf6336b67fba9c9fd947f156e24361adbea5e2765574a6a3890b89acca3
+# runtime sha256: b0c0c4a9e623af99b9168b683bdd8d5f2fce8761e4a02f8ada86a2aca4cc964c
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 0.997222, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 1}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3964,18 +3964,19 @@ def _line_counts(present):
     return per_row, per_column, per_row >= _RULE_SPAN * w, per_column >= _RULE_SPAN * h
 
 
-def _rule_cut(on_lines, rows, columns):
-    """The level up to which what lies on ruled lines (`on_lines`: the values above _PIECE_LEVEL in the `rows` and
-    `columns` they span) is the lines, not ink: halfway from their typical level (the median: mostly the lines
+def _rule_cut(g, on_lines, rows, columns):
+    """The level up to which what lies on ruled lines (`on_lines`: where `g` is above _PIECE_LEVEL in the `rows`
+    and `columns` they span) is the lines, not ink: halfway from their typical level (the median: mostly the lines
     themselves) to full ink, so that squared paper printed dark, stretched above _INK_LEVEL, does not join the
     digit into one piece with its grid. Else _INK_LEVEL, as for pale lines (typically at most _INK_LEVEL: what
     is not ink is already all of them, and a stroke's edge on a line stays where it was), for lines as dark as ink
     (typically above _RULE_DARK: then only what is not ink goes), and for lines that do not repeat — fewer than
     _RULE_REPEAT in each direction, such as the sides of a frame round a tall digit, which must stay whole to be
     dropped as a frame."""
-    repeated = max(_line_runs(rows), _line_runs(columns)) >= _RULE_REPEAT
-    level = _median(on_lines)
-    return (level + 1.0) / 2 if repeated and _INK_LEVEL < level <= _RULE_DARK else _INK_LEVEL
+    if max(_line_runs(rows), _line_runs(columns)) < _RULE_REPEAT:
+        return _INK_LEVEL  # the lines' level is not looked at
+    level = _median(g[on_lines])
+    return (level + 1.0) / 2 if _INK_LEVEL < level <= _RULE_DARK else _INK_LEVEL
 
 
 def _line_runs(spanned):
@@ -4000,7 +4001,7 @@ def _without_lines(g):
     per_row, per_column, rows, columns = _line_counts(present)
     if rows.any() or columns.any():
         on_lines = present & (rows.reshape(-1, 1) | columns.reshape(1, -1))
-        faint = on_lines & (g <= _rule_cut(g[on_lines], rows, columns))
+        faint = on_lines & (g <= _rule_cut(g, on_lines, rows, columns))
         g[faint] = 0.0
         present &= ~faint
         per_row, per_column = _line_counts(present)[:2]

@@ -549,18 +549,19 @@ def _line_counts(present):
     return per_row, per_column, per_row >= _RULE_SPAN * w, per_column >= _RULE_SPAN * h
 
 
-def _rule_cut(on_lines, rows, columns):
-    """The level up to which what lies on ruled lines (`on_lines`: the values above _PIECE_LEVEL in the `rows` and
-    `columns` they span) is the lines, not ink: halfway from their typical level (the median: mostly the lines
+def _rule_cut(g, on_lines, rows, columns):
+    """The level up to which what lies on ruled lines (`on_lines`: where `g` is above _PIECE_LEVEL in the `rows`
+    and `columns` they span) is the lines, not ink: halfway from their typical level (the median: mostly the lines
     themselves) to full ink, so that squared paper printed dark, stretched above _INK_LEVEL, does not join the
     digit into one piece with its grid. Else _INK_LEVEL, as for pale lines (typically at most _INK_LEVEL: what
     is not ink is already all of them, and a stroke's edge on a line stays where it was), for lines as dark as ink
     (typically above _RULE_DARK: then only what is not ink goes), and for lines that do not repeat — fewer than
     _RULE_REPEAT in each direction, such as the sides of a frame round a tall digit, which must stay whole to be
     dropped as a frame."""
-    repeated = max(_line_runs(rows), _line_runs(columns)) >= _RULE_REPEAT
-    level = _median(on_lines)
-    return (level + 1.0) / 2 if repeated and _INK_LEVEL < level <= _RULE_DARK else _INK_LEVEL
+    if max(_line_runs(rows), _line_runs(columns)) < _RULE_REPEAT:
+        return _INK_LEVEL  # the lines' level is not looked at
+    level = _median(g[on_lines])
+    return (level + 1.0) / 2 if _INK_LEVEL < level <= _RULE_DARK else _INK_LEVEL
 
 
 def _line_runs(spanned):
@@ -585,7 +586,7 @@ def _without_lines(g):
     per_row, per_column, rows, columns = _line_counts(present)
     if rows.any() or columns.any():
         on_lines = present & (rows.reshape(-1, 1) | columns.reshape(1, -1))
-        faint = on_lines & (g <= _rule_cut(g[on_lines], rows, columns))
+        faint = on_lines & (g <= _rule_cut(g, on_lines, rows, columns))
         g[faint] = 0.0
         present &= ~faint
         per_row, per_column = _line_counts(present)[:2]

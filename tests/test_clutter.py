@@ -20,6 +20,16 @@ def pen(digit: int, seed: int, canvas: int = 300, width: float = 24.0) -> np.nda
     return writing.draw_strokes(writing.writer_strokes(digit, rng), canvas, width, rng).copy()
 
 
+def in_shadow(picture: np.ndarray, angle_deg: float, offset: float) -> np.ndarray:
+    """`picture` with one side of the sheet in shadow (235 -> 95 of 255 across a soft edge) at `angle_deg`, the
+    edge `offset` off the centre."""
+    h, w = picture.shape
+    yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
+    angle = math.radians(angle_deg)
+    across = math.cos(angle) * (xx - 0.5) + math.sin(angle) * (yy - 0.5) + offset
+    return (picture * (95 + 140 / (1 + np.exp(-across * 25))) / 255).astype(np.uint8)
+
+
 def flood_fill_pieces(mask: np.ndarray) -> set[frozenset[tuple[int, int]]]:
     """The 8-connected pieces of `mask`, by the textbook breadth-first fill."""
     seen, pieces = np.zeros_like(mask), set()
@@ -156,11 +166,7 @@ def test_a_thin_pens_digit_on_a_sheet_mostly_in_shadow_reads_like_even_paper(shi
     for digit in range(10):  # a fine pen's ink is less than the darkest 1/64 of the picture; the shadow's edge
         rng = np.random.default_rng(70 + digit)  # crosses the picture's edges at ten angles
         picture = writing.draw_strokes(writing.writer_strokes(digit, rng), 400, 2.5, rng).copy()
-        h, w = picture.shape
-        yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
-        angle = math.radians(20 + 36 * digit)
-        across = math.cos(angle) * (xx - 0.5) + math.sin(angle) * (yy - 0.5) - 0.1  # 60 % of the sheet in shadow
-        shaded = (picture * (95 + 140 / (1 + np.exp(-across * 25))) / 255).astype(np.uint8)
+        shaded = in_shadow(picture, 20 + 36 * digit, -0.1)  # 60 % of the sheet in shadow
         assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 0.25, digit
         # (measured here: 0 to 0.05; with the shadowed majority taken for a dark ground and the paper's light
         # interpolated between 16 cells a side, so that the shadow's edge read as ink: 3.2 to 6.6; with each pixel
@@ -243,11 +249,7 @@ def test_grey_ink_on_a_sheet_whose_shadow_reaches_its_edges_reads_like_even_pape
     for digit in range(10):  # grey ink (100 on paper at 240); the shadow's soft edge meets the picture's edges
         rng = np.random.default_rng(120 + digit)  # at ten angles, a tenth of the way off the centre
         picture = writing.draw_strokes(writing.writer_strokes(digit, rng), 400, 24, rng, ink=100, paper=240)
-        h, w = picture.shape
-        yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
-        angle = math.radians(25 + 36 * digit)
-        across = math.cos(angle) * (xx - 0.5) + math.sin(angle) * (yy - 0.5) + 0.1
-        shaded = (picture * (95 + 140 / (1 + np.exp(-across * 25))) / 255).astype(np.uint8)
+        shaded = in_shadow(picture, 25 + 36 * digit, 0.1)
         assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 0.75, digit
         # (measured here: 0 to 0.64 with the light falling off towards an edge followed to it; 0.05 to 6.2 when
         # the cells next to the edge took the light of those further in, and the shadow there read as ink)
