@@ -40,6 +40,8 @@ _LIGHT_REACH = 4  # a closing over (2 * reach + 1)^2 cells: ink narrower than th
 _LIGHT_SETTLE = 1  # then the darkest over (2 * settle + 1)^2 cells: the estimate keeps behind light falling off
 _LIGHT_MIN_SIDE = 64  # smaller pictures (a crop, MNIST's 28x28) are taken as evenly lit
 _PAPER_SHARE = 0.75  # once evened, what is at least this bright is paper (the estimate is coarse where light changes)
+_SURE_PAPER = 0.9  # ... but grey between the two is ink within _GREY_REACH pixels of darker ink (a pencil's grains),
+_GREY_REACH = 2  # and at least this bright a cell's paper for sure: its mean there corrects the estimate on a ramp
 # When nothing is darker than that, faint ink (a light pencil, a faded print) is looked for: what is darker than this
 # share of the paper nearby, read only if one piece of it spans _FAINT_SPAN of the picture's longer side (a blank
 # sheet's noise makes specks, not strokes).
@@ -191,13 +193,35 @@ def _paper(g):
 
     x0, x1, fx = between(w, cw)
     y0, y1, fy = between(h, ch)
-    across = cells[:, x0] * (1 - fx) + cells[:, x1] * fx
-    paper = across[y0]
-    paper *= (1 - fy).reshape(-1, 1)
-    below = across[y1]
-    below *= fy.reshape(-1, 1)
-    paper += below
-    return paper
+
+    def interpolated(cells):
+        across = cells[:, x0] * (1 - fx) + cells[:, x1] * fx
+        paper = across[y0]
+        paper *= (1 - fy).reshape(-1, 1)
+        below = across[y1]
+        below *= fy.reshape(-1, 1)
+        paper += below
+        return paper
+
+    return interpolated(_paper_means(g, interpolated(cells), cells, side))
+
+
+def _paper_means(g, first, cells, side):
+    """The cells of `_paper` raised to the mean of their sure paper (pixels at least _SURE_PAPER of the first
+    estimate `first`) where that is brighter and is at least half of the cell: a new array. Where light falls off,
+    the settled estimate keeps a cell behind the light (_LIGHT_SETTLE), so a pencil's grey strokes on the ramp read
+    as paper; the mean of a cell's paper is its light at the cell's centre, where the interpolation puts it. Under
+    even light the settled cells are the brightest pixels nearby, above any cell's mean: nothing changes. The sums are of
+    values rounded to the input grid (a reduced picture's are not on it), at most 32^2 of them per cell: exact in
+    any order."""
+    h, w = g.shape
+    rows, columns = np.arange(0, h, side), np.arange(0, w, side)
+    sure = g >= _SURE_PAPER * first
+    total = np.add.reduceat(np.add.reduceat(_on_grid(np.where(sure, g, 0.0), _INPUT_GRID), columns, axis=1), rows)
+    count = np.add.reduceat(np.add.reduceat(sure.astype(np.int64), columns, axis=1), rows)
+    size = np.outer(np.diff(np.append(rows, h)), np.diff(np.append(columns, w)))
+    mean = total / np.maximum(count, 1)
+    return np.where(2 * count >= size, np.maximum(cells, mean), cells)
 
 
 def _edge_ramps(closed):
@@ -225,7 +249,9 @@ def _edge_ramps(closed):
 
 def _evened(g, share=_PAPER_SHARE):
     """`g` (dark ink on light paper) with the paper's light divided out: paper 1, ink as dark as it is relative to
-    the paper nearby, on the input grid; what is at least `share` as bright as the paper nearby is paper."""
+    the paper nearby, on the input grid; what is at least `share` as bright as the paper nearby is paper — but grey
+    below _SURE_PAPER within _GREY_REACH pixels of something darker than `share` stays ink: a pencil's stroke is
+    grains of every grey, and without its lighter ones the darker are dust, not a stroke."""
     if max(g.shape) < _LIGHT_MIN_SIDE:
         return g
     paper = _paper(g)
@@ -233,8 +259,18 @@ def _evened(g, share=_PAPER_SHARE):
     evened = np.divide(g, paper, out=paper)
     np.minimum(evened, 1.0, out=evened)
     evened = _on_grid(evened, _INPUT_GRID)
-    evened[evened >= share] = 1.0
+    ink = evened < share
+    evened[~ink & ~(_near(ink, _GREY_REACH) & (evened < _SURE_PAPER))] = 1.0
     return evened
+
+
+def _near(mask, r):
+    """The boolean picture `mask` widened by `r` pixels every way (a (2r + 1)^2 square): rows, then columns."""
+    h, w = mask.shape
+    padded = np.pad(mask, ((0, 0), (r, r)))
+    across = np.logical_or.reduce([padded[:, j : j + w] for j in range(2 * r + 1)])
+    padded = np.pad(across, ((r, r), (0, 0)))
+    return np.logical_or.reduce([padded[i : i + h] for i in range(2 * r + 1)])
 
 
 def _faint_ink(g):
@@ -723,6 +759,8 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "light_settle": _LIGHT_SETTLE,
     "light_min_side": _LIGHT_MIN_SIDE,
     "paper_share": _PAPER_SHARE,
+    "sure_paper": _SURE_PAPER,
+    "grey_reach": _GREY_REACH,
     "faint_share": _FAINT_SHARE,
     "faint_span": _FAINT_SPAN,
     "faint_noise": _FAINT_NOISE,

@@ -30,6 +30,14 @@ def in_shadow(picture: np.ndarray, angle_deg: float, offset: float) -> np.ndarra
     return (picture * (95 + 140 / (1 + np.exp(-across * 25))) / 255).astype(np.uint8)
 
 
+def pencil(digit: int, seed: int, lead: float = 90.0, paper: float = 240.0) -> np.ndarray:
+    """A digit in graphite (a 24 px stroke on a 400 px sheet at `paper`): each pixel of the stroke 30-100 % of the
+    lead's darkness, so that it is grains of every grey; the strokes `writing.writer_strokes` draws from `seed`."""
+    rng = np.random.default_rng(seed)
+    stroke = 1 - writing.draw_strokes(writing.writer_strokes(digit, rng), 400, 24.0, rng) / 255
+    return np.clip(paper - stroke * rng.uniform(0.3, 1.0, stroke.shape) * lead, 0, 255).astype(np.uint8)
+
+
 def flood_fill_pieces(mask: np.ndarray) -> set[frozenset[tuple[int, int]]]:
     """The 8-connected pieces of `mask`, by the textbook breadth-first fill."""
     seen, pieces = np.zeros_like(mask), set()
@@ -253,6 +261,23 @@ def test_grey_ink_on_a_sheet_whose_shadow_reaches_its_edges_reads_like_even_pape
         assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 0.75, digit
         # (measured here: 0 to 0.64 with the light falling off towards an edge followed to it; 0.05 to 6.2 when
         # the cells next to the edge took the light of those further in, and the shadow there read as ink)
+
+
+def test_a_pencils_grainy_stroke_reads_like_solid_ink(shipped: ModuleType) -> None:
+    for digit in range(10):  # the grains lighter than _PAPER_SHARE of the paper lie among darker ones: ink too
+        rng = np.random.default_rng(140 + digit)
+        solid = writing.draw_strokes(writing.writer_strokes(digit, rng), 400, 24.0, rng)
+        assert np.abs(shipped.prepare(pencil(digit, 140 + digit)) - shipped.prepare(solid)).mean() <= 0.5, digit
+        # (measured here: 0.03 to 0.41; 0.23 to 2.16 when only the grains darker than _PAPER_SHARE were ink)
+
+
+def test_a_pencils_digit_across_a_shadows_edge_reads_like_even_paper(shipped: ModuleType) -> None:
+    for digit in range(10):  # the shadow's soft edge through the middle of the sheet, at ten angles
+        picture = pencil(digit, 140 + digit)
+        shaded = in_shadow(picture, 15 + 36 * digit, 0.0)
+        assert np.abs(shipped.prepare(shaded) - shipped.prepare(picture)).mean() <= 1.25, digit
+        # (measured here: 0.08 to 1.03; 0.36 to 6.6 when the cells on the ramp kept the settled light, a cell
+        # behind it, and the grains lighter than _PAPER_SHARE were paper: the stroke fell apart into dust)
 
 
 def test_a_digits_separate_strokes_and_dots_are_kept(shipped: ModuleType) -> None:
