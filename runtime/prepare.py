@@ -150,15 +150,17 @@ def _on_grid(v, grid):
     return out
 
 
-def _reduced(g, side=_MAX_SIDE):
+def _reduced(g, side=_MAX_SIDE, grid=None):
     """A picture larger than `side` reduced by a whole-number factor, each pixel the mean of a block (edge pixels
-    repeated to fill the last blocks); the block sums are exact, so the order of summing does not matter."""
+    repeated to fill the last blocks) — rounded to `grid` when given, so that sums of them stay exact too; the block
+    sums are exact, so the order of summing does not matter."""
     factor = -(-max(g.shape) // side)
     if factor == 1:
         return g
     h, w = -(-g.shape[0] // factor), -(-g.shape[1] // factor)
     g = np.pad(g, ((0, h * factor - g.shape[0]), (0, w * factor - g.shape[1])), mode="edge")
-    return g.reshape(h, factor, w, factor).sum(axis=(1, 3)) / (factor * factor)
+    means = g.reshape(h, factor, w, factor).sum(axis=(1, 3)) / (factor * factor)
+    return means if grid is None else _on_grid(means, grid)
 
 
 def _cells_window(cells, reduce, r):
@@ -191,35 +193,33 @@ def _paper(g):
         cell = first.astype(np.int64)
         return np.clip(cell, 0, n_cells - 1), np.clip(cell + 1, 0, n_cells - 1), at - first
 
+    cells = _paper_means(g, cells, side)
     x0, x1, fx = between(w, cw)
     y0, y1, fy = between(h, ch)
-
-    def interpolated(cells):
-        across = cells[:, x0] * (1 - fx) + cells[:, x1] * fx
-        paper = across[y0]
-        paper *= (1 - fy).reshape(-1, 1)
-        below = across[y1]
-        below *= fy.reshape(-1, 1)
-        paper += below
-        return paper
-
-    return interpolated(_paper_means(g, interpolated(cells), cells, side))
+    across = cells[:, x0] * (1 - fx) + cells[:, x1] * fx
+    paper = across[y0]
+    paper *= (1 - fy).reshape(-1, 1)
+    below = across[y1]
+    below *= fy.reshape(-1, 1)
+    paper += below
+    return paper
 
 
-def _paper_means(g, first, cells, side):
-    """The cells of `_paper` raised to the mean of their sure paper (pixels at least _SURE_PAPER of the first
-    estimate `first`) where that is brighter and is at least half of the cell: a new array. Where light falls off,
-    the settled estimate keeps a cell behind the light (_LIGHT_SETTLE), so a pencil's grey strokes on the ramp read
-    as paper; the mean of a cell's paper is its light at the cell's centre, where the interpolation puts it. Under
-    even light the settled cells are the brightest pixels nearby, above any cell's mean: nothing changes. The sums are of
-    values rounded to the input grid (a reduced picture's are not on it), at most 32^2 of them per cell: exact in
-    any order."""
+def _paper_means(g, cells, side):
+    """The settled cells of `_paper` (`side` pixels a side) raised to the mean of their sure paper — their pixels
+    at least _SURE_PAPER of the cell's settled light — where that is brighter and is at least half of the cell: a new
+    array. Where light falls off, the settled estimate keeps a cell behind the light (_LIGHT_SETTLE), so a pencil's
+    grey strokes on the ramp read as paper; the mean of a cell's paper is its light at the cell's centre, where the
+    interpolation puts it. Under even light the settled cells are the brightest pixels nearby, above any cell's
+    mean: nothing changes. The sums are of values on the input grid, at most 32^2 of them per cell: exact in any
+    order."""
     h, w = g.shape
     rows, columns = np.arange(0, h, side), np.arange(0, w, side)
-    sure = g >= _SURE_PAPER * first
-    total = np.add.reduceat(np.add.reduceat(_on_grid(np.where(sure, g, 0.0), _INPUT_GRID), columns, axis=1), rows)
+    at_least = np.repeat(np.repeat(_SURE_PAPER * cells, side, axis=1)[:, :w], side, axis=0)[:h]
+    sure = g >= at_least
+    total = np.add.reduceat(np.add.reduceat(np.where(sure, g, 0.0), columns, axis=1), rows)
     count = np.add.reduceat(np.add.reduceat(sure.astype(np.int64), columns, axis=1), rows)
-    size = np.outer(np.diff(np.append(rows, h)), np.diff(np.append(columns, w)))
+    size = np.outer(np.minimum(rows + side, h) - rows, np.minimum(columns + side, w) - columns)
     mean = total / np.maximum(count, 1)
     return np.where(2 * count >= size, np.maximum(cells, mean), cells)
 
@@ -260,7 +260,10 @@ def _evened(g, share=_PAPER_SHARE):
     np.minimum(evened, 1.0, out=evened)
     evened = _on_grid(evened, _INPUT_GRID)
     ink = evened < share
-    evened[~ink & ~(_near(ink, _GREY_REACH) & (evened < _SURE_PAPER))] = 1.0
+    kept = _near(ink, _GREY_REACH)
+    kept &= evened < _SURE_PAPER
+    kept |= ink
+    evened[~kept] = 1.0
     return evened
 
 
@@ -268,9 +271,14 @@ def _near(mask, r):
     """The boolean picture `mask` widened by `r` pixels every way (a (2r + 1)^2 square): rows, then columns."""
     h, w = mask.shape
     padded = np.pad(mask, ((0, 0), (r, r)))
-    across = np.logical_or.reduce([padded[:, j : j + w] for j in range(2 * r + 1)])
+    across = padded[:, :w].copy()
+    for j in range(1, 2 * r + 1):
+        across |= padded[:, j : j + w]
     padded = np.pad(across, ((r, r), (0, 0)))
-    return np.logical_or.reduce([padded[i : i + h] for i in range(2 * r + 1)])
+    out = padded[:h].copy()
+    for i in range(1, 2 * r + 1):
+        out |= padded[i : i + h]
+    return out
 
 
 def _faint_ink(g):
@@ -542,7 +550,7 @@ def _ink(g, ink):
     when the paper has a level (`_paper_level`: the majority, or a light rim round a bold digit), else light ink —
     but a picture in which nothing is darker than the paper nearby (a blank sheet whose noise the paper's light
     evens away) has no ink: light ink would read its noise as a digit."""
-    g = _reduced(_on_grid(g, _INPUT_GRID))
+    g = _reduced(_on_grid(g, _INPUT_GRID), grid=_INPUT_GRID)
     if ink == "auto" and _dark_ground(g):
         ink = "light"
     level = None

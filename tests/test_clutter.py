@@ -222,7 +222,10 @@ def test_faint_ink_reads_like_dark_ink_and_a_blank_sheets_noise_is_no_ink(shippe
     for digit in range(10):
         picture = pen(digit, seed=90 + digit)
         faint = (235 * (1 - 0.12 * (1 - picture.astype(np.float64) / 255))).astype(np.uint8)  # 12 % darker than paper
-        assert np.array_equal(shipped.prepare(faint), shipped.prepare(picture)), digit  # before: "no ink found"
+        assert np.abs(shipped.prepare(faint) - shipped.prepare(picture)).sum() <= 2, digit  # before: "no ink found"
+        # (measured here: the same counts for nine digits, one count apart for the 4; the same for all ten while dark
+        # ink's anti-aliased rim was paper from 3/4 of it, as it is from the faint cut: now grey next to darker ink
+        # stays ink, a pencil's grains, and the rim with it)
     rng = np.random.default_rng(0)
     for sigma in (2, 4, 6):
         for side in (100, 300, 900):
