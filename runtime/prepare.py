@@ -159,7 +159,13 @@ def _reduced(g, side=_MAX_SIDE, grid=None):
         return g
     h, w = -(-g.shape[0] // factor), -(-g.shape[1] // factor)
     g = np.pad(g, ((0, h * factor - g.shape[0]), (0, w * factor - g.shape[1])), mode="edge")
-    means = g.reshape(h, factor, w, factor).sum(axis=(1, 3)) / (factor * factor)
+    columns = g[:, ::factor].copy()  # each block's columns, then its rows, added as strided slices (exact sums)
+    for k in range(1, factor):
+        columns += g[:, k::factor]
+    means = columns[::factor].copy()
+    for k in range(1, factor):
+        means += columns[k::factor]
+    means /= factor * factor
     return means if grid is None else _on_grid(means, grid)
 
 
