@@ -2,7 +2,7 @@
 // Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 // weights sha256: 6424c4ffe35badfd2f91eb781ac42c04256b67e1226a8bd6b928f6e664ee72e7
 // template sha256: 70319d6a524877c9422c5fffbc30a8616802cc1fe0d1adc54ef14347a0213cce
-// runtime sha256: 69400082feb06183c919d657a7b58a04f39d8ae2b497c3cb74a244facf0ae4ba
+// runtime sha256: 38bfc7865a1a47cb03a4fd02b56bb1606193e538d1c7b5a2dbd9f67198972fc7
 // model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 // accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 // train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 1}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}

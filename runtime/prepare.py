@@ -142,11 +142,12 @@ def _median(v):
 
 def _on_grid(v, grid):
     """`v` (an array) rounded to the nearest multiple of 1/grid, halves up: elementwise, so the same in every
-    language (worked in one new array: these pictures are large)."""
+    language (worked in one new array: these pictures are large). `grid` is a power of two, so multiplying by its
+    reciprocal is exact: the same bits as dividing, faster."""
     out = v * grid
     out += 0.5
     np.floor(out, out=out)
-    out /= grid
+    out *= 1.0 / grid
     return out
 
 
@@ -342,7 +343,9 @@ def _piece_table(g):
     and "order": the pieces by mass, largest first (ties: the first met, row by row)."""
     h, w = g.shape
     row, start, end, piece = _pieces(g > _PIECE_LEVEL)
-    flat = np.append(g.reshape(-1), 0.0)
+    flat = g.reshape(-1)
+    if np.any(row * w + end == flat.size):  # a run ends at the picture's last pixel: reduceat needs one past it
+        flat = np.append(flat, 0.0)
     run_max = np.maximum.reduceat(flat, np.stack([row * w + start, row * w + end], axis=1).reshape(-1))[::2]
     strongest = np.zeros(len(row) + 1)
     np.maximum.at(strongest, piece, run_max)
