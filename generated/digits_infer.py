@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 6424c4ffe35badfd2f91eb781ac42c04256b67e1226a8bd6b928f6e664ee72e7
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 38bfc7865a1a47cb03a4fd02b56bb1606193e538d1c7b5a2dbd9f67198972fc7
+# runtime sha256: 6854b2a09b9582333e5ed852f9a1aa64d88f7c88886b4c3d00c1adcbb68c4704
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 1}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3587,11 +3587,20 @@ def _reduced(g, side=_MAX_SIDE, grid=None):
     return means if grid is None else _on_grid(means, grid)
 
 
-def _cells_window(cells, reduce, r):
-    """`reduce` (np.maximum or np.minimum) over each cell's (2 * r + 1)^2 neighbourhood, edges repeated."""
-    h, w = cells.shape
-    padded = np.pad(cells, r, mode="edge")
-    return reduce.reduce([padded[i : i + h, j : j + w] for i in range(2 * r + 1) for j in range(2 * r + 1)])
+def _window(a, reduce, r):
+    """`reduce` (np.maximum or np.minimum; on a boolean picture np.maximum is "any") over each element's
+    (2 * r + 1)^2 neighbourhood, edges repeated: along rows, then along columns — a square's extreme is the extreme
+    of its rows' extremes, exactly. Serves the paper's cells and the pixels near ink alike."""
+    h, w = a.shape
+    padded = np.pad(a, ((0, 0), (r, r)), mode="edge")
+    across = padded[:, :w].copy()
+    for j in range(1, 2 * r + 1):
+        reduce(across, padded[:, j : j + w], out=across)
+    padded = np.pad(across, ((r, r), (0, 0)), mode="edge")
+    out = padded[:h].copy()
+    for i in range(1, 2 * r + 1):
+        reduce(out, padded[i : i + h], out=out)
+    return out
 
 
 def _paper(g):
@@ -3608,8 +3617,8 @@ def _paper(g):
     side = -(-(h if w >= _LINE * h else max(h, w)) // _LIGHT_CELLS)
     ch, cw = -(-h // side), -(-w // side)
     brightest = np.maximum.reduceat(np.maximum.reduceat(g, np.arange(0, w, side), axis=1), np.arange(0, h, side))
-    closed = _cells_window(_cells_window(brightest, np.maximum, _LIGHT_REACH), np.minimum, _LIGHT_REACH)
-    cells = _cells_window(_edge_ramps(closed), np.minimum, _LIGHT_SETTLE)
+    closed = _window(_window(brightest, np.maximum, _LIGHT_REACH), np.minimum, _LIGHT_REACH)
+    cells = _window(_edge_ramps(closed), np.minimum, _LIGHT_SETTLE)
 
     def between(n, n_cells):  # each pixel's two nearest cell centres (the edge cell twice beyond the edge
         at = (np.arange(n, dtype=np.float64) + 0.5) / side - 0.5  # centres) and its weight on the second
@@ -3684,25 +3693,11 @@ def _evened(g, share=_PAPER_SHARE):
     np.minimum(evened, 1.0, out=evened)
     evened = _on_grid(evened, _INPUT_GRID)
     ink = evened < share
-    kept = _near(ink, _GREY_REACH)
+    kept = _window(ink, np.maximum, _GREY_REACH)  # within _GREY_REACH pixels of ink
     kept &= evened < _SURE_PAPER
     kept |= ink
     evened[~kept] = 1.0
     return evened
-
-
-def _near(mask, r):
-    """The boolean picture `mask` widened by `r` pixels every way (a (2r + 1)^2 square): rows, then columns."""
-    h, w = mask.shape
-    padded = np.pad(mask, ((0, 0), (r, r)))
-    across = padded[:, :w].copy()
-    for j in range(1, 2 * r + 1):
-        across |= padded[:, j : j + w]
-    padded = np.pad(across, ((r, r), (0, 0)))
-    out = padded[:h].copy()
-    for i in range(1, 2 * r + 1):
-        out |= padded[i : i + h]
-    return out
 
 
 def _faint_ink(g):

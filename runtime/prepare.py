@@ -170,11 +170,20 @@ def _reduced(g, side=_MAX_SIDE, grid=None):
     return means if grid is None else _on_grid(means, grid)
 
 
-def _cells_window(cells, reduce, r):
-    """`reduce` (np.maximum or np.minimum) over each cell's (2 * r + 1)^2 neighbourhood, edges repeated."""
-    h, w = cells.shape
-    padded = np.pad(cells, r, mode="edge")
-    return reduce.reduce([padded[i : i + h, j : j + w] for i in range(2 * r + 1) for j in range(2 * r + 1)])
+def _window(a, reduce, r):
+    """`reduce` (np.maximum or np.minimum; on a boolean picture np.maximum is "any") over each element's
+    (2 * r + 1)^2 neighbourhood, edges repeated: along rows, then along columns — a square's extreme is the extreme
+    of its rows' extremes, exactly. Serves the paper's cells and the pixels near ink alike."""
+    h, w = a.shape
+    padded = np.pad(a, ((0, 0), (r, r)), mode="edge")
+    across = padded[:, :w].copy()
+    for j in range(1, 2 * r + 1):
+        reduce(across, padded[:, j : j + w], out=across)
+    padded = np.pad(across, ((r, r), (0, 0)), mode="edge")
+    out = padded[:h].copy()
+    for i in range(1, 2 * r + 1):
+        reduce(out, padded[i : i + h], out=out)
+    return out
 
 
 def _paper(g):
@@ -191,8 +200,8 @@ def _paper(g):
     side = -(-(h if w >= _LINE * h else max(h, w)) // _LIGHT_CELLS)
     ch, cw = -(-h // side), -(-w // side)
     brightest = np.maximum.reduceat(np.maximum.reduceat(g, np.arange(0, w, side), axis=1), np.arange(0, h, side))
-    closed = _cells_window(_cells_window(brightest, np.maximum, _LIGHT_REACH), np.minimum, _LIGHT_REACH)
-    cells = _cells_window(_edge_ramps(closed), np.minimum, _LIGHT_SETTLE)
+    closed = _window(_window(brightest, np.maximum, _LIGHT_REACH), np.minimum, _LIGHT_REACH)
+    cells = _window(_edge_ramps(closed), np.minimum, _LIGHT_SETTLE)
 
     def between(n, n_cells):  # each pixel's two nearest cell centres (the edge cell twice beyond the edge
         at = (np.arange(n, dtype=np.float64) + 0.5) / side - 0.5  # centres) and its weight on the second
@@ -267,25 +276,11 @@ def _evened(g, share=_PAPER_SHARE):
     np.minimum(evened, 1.0, out=evened)
     evened = _on_grid(evened, _INPUT_GRID)
     ink = evened < share
-    kept = _near(ink, _GREY_REACH)
+    kept = _window(ink, np.maximum, _GREY_REACH)  # within _GREY_REACH pixels of ink
     kept &= evened < _SURE_PAPER
     kept |= ink
     evened[~kept] = 1.0
     return evened
-
-
-def _near(mask, r):
-    """The boolean picture `mask` widened by `r` pixels every way (a (2r + 1)^2 square): rows, then columns."""
-    h, w = mask.shape
-    padded = np.pad(mask, ((0, 0), (r, r)))
-    across = padded[:, :w].copy()
-    for j in range(1, 2 * r + 1):
-        across |= padded[:, j : j + w]
-    padded = np.pad(across, ((r, r), (0, 0)))
-    out = padded[:h].copy()
-    for i in range(1, 2 * r + 1):
-        out |= padded[i : i + h]
-    return out
 
 
 def _faint_ink(g):
