@@ -2,7 +2,7 @@
 // Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 // weights sha256: 6424c4ffe35badfd2f91eb781ac42c04256b67e1226a8bd6b928f6e664ee72e7
 // template sha256: 99beaa86a89a7efbd52b59729eeb9554057408dd54b5faae57546a56e5288da0
-// runtime sha256: 6854b2a09b9582333e5ed852f9a1aa64d88f7c88886b4c3d00c1adcbb68c4704
+// runtime sha256: f7a71ce47ff2d3c3356226662403249e9af029cf04fae0ba9cd93979827440bf
 // model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 // accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 // train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 1}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}

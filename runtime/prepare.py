@@ -68,8 +68,9 @@ _PICTURES = "a picture (h, w), colour (h, w, 3) or with transparency (h, w, 2|4)
 
 
 def _as_images(image):
-    """(images (n, h, w) float64 0..1, one_image) from any accepted picture or batch: grayscale, RGB, or with an
-    alpha channel (LA, RGBA). Colour becomes BT.601 luma; transparency is composited over paper (`_composite`)."""
+    """(images (n, h, w) float64 0..1 on the input grid, one_image) from any accepted picture or batch: grayscale,
+    RGB, or with an alpha channel (LA, RGBA). Colour becomes BT.601 luma; transparency is composited over paper
+    (`_composite`); 8-bit gray and RGB take whole numbers to the same bits (`_bytes_on_grid`)."""
     if image is None or isinstance(image, (str, bytes, bytearray)):
         raise TypeError(f"expected {_PICTURES}; got {type(image).__name__}")
     try:
@@ -91,6 +92,8 @@ def _as_images(image):
         a = a.reshape((1, *a.shape) if one else a.shape).astype(np.float64)
         return a.reshape(a.shape[: a.ndim - (channels > 0)]), one
     lo, hi = float(a.min()), float(a.max())  # on the picture as given: 8-bit pixels are quicker to scan
+    if a.dtype == np.uint8 and channels != 2 and channels != 4 and hi > 1.0:  # 8-bit gray or RGB: whole numbers
+        return _bytes_on_grid(a.reshape((1, *a.shape) if one else a.shape), channels == 3), one
     a = a.reshape((1, *a.shape) if one else a.shape).astype(np.float64)
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError("expected finite pixel values; the picture holds NaN or infinity")
@@ -103,7 +106,29 @@ def _as_images(image):
             a /= 65535.0
         else:
             raise ValueError(f"expected pixel values 0..255 (or 0..1, or 16-bit 0..65535); got values up to {hi:g}")
-    return (_composite(a) if channels else a), one
+    return _on_grid(_composite(a) if channels else a, _INPUT_GRID), one
+
+
+def _bytes_on_grid(a, colour):
+    """8-bit pixels scaled by 255, gray (n, h, w) or RGB (n, h, w, 3) -> (n, h, w) gray 0..1 on the input grid, in
+    whole numbers: the luma L = 19595 R + 38470 G + 7471 B (a gray value v: 65536 v) is exact in int32, and the
+    multiple of 1/_INPUT_GRID nearest to L / (255 * 65536) is floor((2 L + 255) / 510) / 65536 — never a half, as 255
+    is odd, and the float quotient of two such whole numbers floors to the whole-number one. The same bits as
+    dividing by 255, weighting (`_composite`) and rounding to the grid (`_on_grid`, which `_ink` does first) in
+    floats — the tests check every 8-bit colour — without a float copy of every channel."""
+    if colour:
+        luma = a[..., 0].astype(np.int32) * _LUMA[0]
+        luma += a[..., 1].astype(np.int32) * _LUMA[1]
+        luma += a[..., 2].astype(np.int32) * _LUMA[2]
+    else:  # the 256 gray values' (then each pixel looked up)
+        luma = np.arange(256, dtype=np.int32) * (_LUMA[0] + _LUMA[1] + _LUMA[2])
+    luma *= 2
+    luma += 255
+    out = luma.astype(np.float64)
+    out /= 510.0
+    np.floor(out, out=out)
+    out *= 1.0 / _INPUT_GRID
+    return out if colour else out[a]
 
 
 def _composite(a):
@@ -548,13 +573,14 @@ def _dark_ground(g):
 
 
 def _ink(g, ink):
-    """One image (h, w), float 0..1 -> its ink 0..1 (on the ink grid; larger pictures reduced to _MAX_SIDE): the
-    paper's light divided out, the background found (`ink`: "dark", "light" or "auto") and contrast-stretched.
+    """One image (h, w), float 0..1 on the input grid (`_as_images`) -> its ink 0..1 (on the ink grid; larger
+    pictures reduced to _MAX_SIDE): the paper's light divided out, the background found (`ink`: "dark", "light" or
+    "auto") and contrast-stretched.
     "auto" reads light ink on a dark ground when the raw picture shows one (`_dark_ground`), else dark ink on paper
     when the paper has a level (`_paper_level`: the majority, or a light rim round a bold digit), else light ink —
     but a picture in which nothing is darker than the paper nearby (a blank sheet whose noise the paper's light
     evens away) has no ink: light ink would read its noise as a digit."""
-    g = _reduced(_on_grid(g, _INPUT_GRID), grid=_INPUT_GRID)
+    g = _reduced(g, grid=_INPUT_GRID)
     if ink == "auto" and _dark_ground(g):
         ink = "light"
     level = None
@@ -662,8 +688,8 @@ def _without_lines(g):
 
 
 def _prepare_one(g, ink, deslant, smooth, ink_fraction, stages=None):
-    """One image (h, w), float 0..1 -> (64,) block counts 0..16, the data set's representation. A dict passed as
-    `stages` receives the intermediate images (for pictures of the pipeline)."""
+    """One image (h, w), float 0..1 on the input grid -> (64,) block counts 0..16, the data set's representation.
+    A dict passed as `stages` receives the intermediate images (for pictures of the pipeline)."""
     return _counts(_digit_only(_ink(g, ink)), deslant, smooth, ink_fraction, stages)
 
 

@@ -111,3 +111,23 @@ def test_nothing_outside_the_artifacts_own_tests_reaches_into_its_private_names(
         if PRIVATE_ACCESS.search(line)
     ]
     assert offenders == []
+
+
+def test_eight_bit_pictures_reach_the_input_grid_in_whole_numbers_with_the_float_paths_bits() -> None:
+    """8-bit gray and RGB pictures take a whole-number path (`_bytes_on_grid`); every 8-bit colour and gray value
+    must land exactly where scaling, weighting and rounding to the input grid in floats put it (the JavaScript
+    twin's path, and the path of every other dtype), or the same picture would read differently."""
+    levels = np.arange(256)
+    for red in range(0, 256, 16):  # every colour, 16 reds at a time: (16 * 256, 256) pictures
+        r, g, b = np.meshgrid(np.arange(red, red + 16), levels, levels, indexing="ij")
+        colours = np.stack([r, g, b], axis=-1).astype(np.uint8).reshape(16 * 256, 256, 3)
+        whole, one = runtime_prepare._as_images(colours)
+        floats, _ = runtime_prepare._as_images(colours / 255.0)
+        assert one
+        assert whole.dtype == np.float64
+        assert np.array_equal(whole, floats)
+    gray = levels.astype(np.uint8).reshape(16, 16)
+    batch = np.stack([gray, gray.T])
+    assert np.array_equal(runtime_prepare._as_images(batch)[0], runtime_prepare._as_images(batch / 255.0)[0])
+    on_grid = runtime_prepare._as_images(colours / 255.0)[0] * runtime_prepare._INPUT_GRID
+    assert np.array_equal(on_grid, np.round(on_grid))  # and both are on the grid
