@@ -139,14 +139,17 @@ def parity_inputs(artifact: ModuleType) -> np.ndarray:
 
 def writing_pictures() -> list[np.ndarray]:
     """Pictures as people make them (`train.writing`: every condition that gives a pixel array, for three digits;
-    a printed "1" and "8" where the fonts are installed), for proving that both targets prepare them alike: they
-    take the paper, clutter and thin-pen steps that the check pictures and MNIST barely touch."""
+    a printed "1" and "8" where the fonts are installed; every digit twice circled and twice in a form box, whose
+    ring or frame touches it now and then), for proving that both targets prepare them alike: they take the paper,
+    clutter, ring and thin-pen steps that the check pictures and MNIST barely touch."""
     from train import writing
 
     rng = np.random.default_rng(20261127)
     makers = [*writing.CONDITIONS.values(), *writing.LATER_CONDITIONS.values()]
     pictures = [make(digit, rng) for make in makers for digit in (1, 4, 7)]
     pictures += [writing.printed(d, font, 96, rng) for font in writing.fonts_available()[:2] for d in (1, 8)]
+    framed = (writing.LATER_CONDITIONS["circled by hand"], writing.CONDITIONS["a digit written in a printed form box"])
+    pictures += [make(digit, rng) for make in framed for digit in range(10) for _ in range(2)]  # some touch it
     return [p for p in pictures if isinstance(p, np.ndarray)]
 
 

@@ -54,6 +54,8 @@ _NEAR = 0.2  # a piece within this share of the digit's longer side (or its own 
 _SPECK = 0.1  # unless it has less than this share of the largest piece's ink: a speck joins within its own size
 _GRAIN = 0.05  # ... of the digit's strokes, or within this share of its longer side (a pencil's grains, not dust)
 _FRAME_FILL = 0.2  # a piece that surrounds others is a frame when it covers at most this share of its box
+_RING_HOLE = 0.25  # a ring drawn round a digit and touching it encloses paper filling at least this share of its box
+_RING_GAP = 1 / 64  # ... in holes of at least this share (smaller: gaps between a pencil's grains)
 _RULE_SPAN = 0.9  # a thin piece spanning this share of the picture is a ruled line or a border
 _RULE_DARK = 0.8  # ruled lines typically darker than this are as dark as ink: only what is not ink is taken off
 _RULE_REPEAT = 3  # ... and so are lines that do not repeat (fewer than this many in each direction: a frame's sides)
@@ -489,11 +491,80 @@ def _cut_out(g, t, digit, box):
 
 
 def _digit_only(g):
-    """The digit cut out of `g` (ink 0..1): clutter dropped (`_without_clutter`), then the largest piece and the
-    pieces near it kept (`_grown`) — dust, specks and far strokes are not — and cut out (`_cut_out`)."""
-    t = _piece_table(g)
+    """The digit cut out of `g` (ink 0..1): a ring drawn round it taken off (`_without_rings`), clutter dropped
+    (`_without_clutter`), then the largest piece and the pieces near it kept (`_grown`) — dust, specks and far
+    strokes are not — and cut out (`_cut_out`)."""
+    g, t = _without_rings(g, _piece_table(g))
     digit, box = _grown(t, _without_clutter(t))
     return _cut_out(g, t, digit, box)
+
+
+def _runs_mask(shape, row, start, end):
+    """A boolean picture of `shape` set on the runs (row, start, end exclusive), which do not overlap."""
+    steps = np.zeros((shape[0], shape[1] + 1), dtype=np.int32)
+    np.add.at(steps, (row, start), 1)
+    np.add.at(steps, (row, end), -1)
+    return np.cumsum(steps, axis=1)[:, :-1] > 0
+
+
+def _dilated(mask, r):
+    """The boolean picture `mask` with every set pixel grown to the (2 r + 1)^2 square round it (clipped at the
+    edges), by counting set pixels along rows, then along columns: exact, and as quick for any `r`."""
+    for axis in (1, 0):
+        n = mask.shape[axis]
+        counted = np.cumsum(mask, axis=axis, dtype=np.int64)
+        counted = np.concatenate([np.zeros_like(np.take(counted, [0], axis=axis)), counted], axis=axis)
+        at = np.arange(n)
+        mask = np.take(counted, np.minimum(at + r + 1, n), axis=axis) > np.take(
+            counted, np.maximum(at - r, 0), axis=axis
+        )
+    return mask
+
+
+def _ring_band(t, k):
+    """The pixels of piece `k` of `t` that ring the rest of it, as (band, top, left): a boolean picture of the
+    piece's box with one pixel of paper round it, placed at (top, left) — or None. A circle or box drawn round a
+    digit that touches it makes one piece of both, which the frame rule of `_without_clutter` cannot drop. Such a
+    piece encloses paper: its holes (8-connected paper not reached from outside the box) of at least _RING_GAP of
+    its box — smaller ones are gaps between a pencil's grains, taken as ink here — fill at least _RING_HOLE of the
+    box. Its ring is its ink within the ring's width of the paper outside, one pixel more (the width: the lower
+    quartile of the first run of each row, gaps filled); the ink beyond holds at least a quarter of the ring's, and
+    the ring covers at most _FRAME_FILL of the box, as a frame does. A 0, a 6 or an 8 lies within its stroke's
+    width of the paper outside: no ring."""
+    runs = t["run_piece"] == k
+    row, start, end = t["row"][runs], t["start"][runs], t["end"][runs]
+    top, left, tall, wide = t["top"][k] - 1, t["left"][k] - 1, int(t["tall"][k]), int(t["wide"][k])
+    mask = _runs_mask((tall + 2, wide + 2), row - top, start - left, end - left)
+    paper_row, paper_start, paper_end, paper = _pieces(~mask)
+    _, which = np.unique(paper, return_inverse=True)  # 0: the paper round the box (its first run), outside
+    areas = np.bincount(which, weights=paper_end - paper_start)
+    gap = (areas < _RING_GAP * tall * wide)[which]  # runs of the small holes
+    gap[which == 0] = False
+    if areas[1:][areas[1:] >= _RING_GAP * tall * wide].sum() < _RING_HOLE * tall * wide:
+        return None
+    solid = (mask | _runs_mask(mask.shape, paper_row[gap], paper_start[gap], paper_end[gap]))[1:-1]
+    first = np.argmax(solid, axis=1)  # each row's first run of ink (the box's rows all hold some)
+    stop = np.argmin(solid | (np.arange(wide + 2) < first[:, None]), axis=1)  # the paper after it
+    width = int(np.sort(stop - first)[(tall - 1) // 4])
+    out = which == 0
+    band = _dilated(_runs_mask(mask.shape, paper_row[out], paper_start[out], paper_end[out]), width + 1) & mask
+    ring = int(np.count_nonzero(band))
+    if 4 * (int(np.count_nonzero(mask)) - ring) < ring or ring > _FRAME_FILL * tall * wide:
+        return None
+    return band, top, left
+
+
+def _without_rings(g, t):
+    """(`g`, its piece table `t`) with the ring of its largest piece taken off (`_ring_band`) — a new picture
+    and its table — or as they are when it has none."""
+    found = _ring_band(t, t["order"][0]) if t["order"] else None
+    if found is None:
+        return g, t
+    band, top, left = found
+    g = g.copy()
+    rows, columns = np.nonzero(band)
+    g[rows + top, columns + left] = 0.0
+    return g, _piece_table(g)
 
 
 def _deslant(g):
@@ -807,6 +878,8 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "speck": _SPECK,
     "grain": _GRAIN,
     "frame_fill": _FRAME_FILL,
+    "ring_hole": _RING_HOLE,
+    "ring_gap": _RING_GAP,
     "rule_span": _RULE_SPAN,
     "rule_dark": _RULE_DARK,
     "rule_repeat": _RULE_REPEAT,

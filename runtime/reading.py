@@ -25,6 +25,7 @@ from runtime.prepare import (
     _line_counts,
     _piece_table,
     _without_clutter,
+    _without_rings,
 )
 from runtime.slots import _DESLANT, _INK_FRACTION, _SMOOTH, CLASSES, SURE_AT, TEMPERATURE
 
@@ -250,10 +251,10 @@ def _rules_cut(g):
     return cut
 
 
-def _layout(g):
-    """The ink `g` laid out: (piece table, pieces kept, the big ones — at least _SPECK of the largest's ink —,
-    lines of writing)."""
-    t = _piece_table(g)
+def _layout(g, t=None):
+    """The ink `g` laid out (`t`: its piece table, when made already): (piece table, pieces kept, the big ones — at
+    least _SPECK of the largest's ink —, lines of writing)."""
+    t = _piece_table(g) if t is None else t
     kept = _without_clutter(t)
     if not kept:
         return t, kept, [], []
@@ -277,6 +278,9 @@ def _read_one(image, ink):
         cut_layout = _layout(cut)
         if _groups(cut_layout) > _groups(layout):  # printed lines joined the digits
             g, layout = cut, cut_layout
+    ringless, t = _without_rings(g, layout[0])  # a ring drawn round the writing and touching it, as prepare() does
+    if t is not layout[0]:
+        g, layout = ringless, _layout(ringless, t)
     t, kept, big, lines = layout
     digit, box = _grown(t, kept)
     height = box[1] - box[0] + 1
