@@ -2,7 +2,7 @@
 # Regenerate: nox -s generate  (python -m codegen --checkpoint generated/model.pt --out generated/digits_infer.py)
 # weights sha256: 6424c4ffe35badfd2f91eb781ac42c04256b67e1226a8bd6b928f6e664ee72e7
 # template sha256: d79b7bf39c23e2721d42679d25b3ce71e75f419f68c6f1265938d4d851968950
-# runtime sha256: 6cc641de37151bb2c81a44aebfc322540d01a8b053bc7982f75c2e3163c49a0c
+# runtime sha256: 6dcadca4aba12ba5144251b4fa520a30c706fbff6ca87a0146578c879bf449d3
 # model: layer sizes [64, 384, 128, 10], hidden activation 'relu', 75530 parameters
 # accuracy measured by torch at training time: {'train': 1.0, 'test': 1.0, 'split_seed': 0}
 # train config: {'model': {'hidden': [384, 128], 'activation': 'relu', 'dropout': 0.0, 'n_inputs': 64, 'n_classes': 10, 'input_scale': 0.0625, 'weight_bits': 5}, 'augment': {'enabled': True, 'rotate_deg': 12.0, 'scale': 0.12, 'shear_deg': 12.0, 'shift_px': 0.8, 'elastic_px': 0.0, 'thickness': 0.0, 'noise': 0.0, 'writers': {'share': 0.3, 'rotate_deg': 15.0, 'shear_deg': 20.0, 'scale': 0.15, 'elastic_px': 1.5, 'thickness': 0.5}, 'redrawn': 0.0, 'fonts': 0.1, 'swap_first': False, 'redraws': 3, 'markers': 1}, 'split_seed': 0, 'seed': 0, 'epochs': 300, 'batch_size': 64, 'lr': 0.003, 'weight_decay': 0.0001, 'label_smoothing': 0.1, 'prepare': {'ink_fraction': 0.3, 'deslant': True, 'smooth': False}, 'calibration_folds': 3}
@@ -3951,6 +3951,11 @@ def _ring_band(t, k):
     runs = t["run_piece"] == k
     row, start, end = t["row"][runs], t["start"][runs], t["end"][runs]
     top, left, tall, wide = t["top"][k] - 1, t["left"][k] - 1, int(t["tall"][k]), int(t["wide"][k])
+    first = np.ones(len(row), dtype=bool)  # each row's first run and last run (runs are in reading order)
+    first[1:] = row[1:] != row[:-1]
+    last = np.roll(first, -1)
+    if np.maximum(start[last] - end[first], 0).sum() < _RING_HOLE * tall * wide:
+        return None  # a hole's pixels lie between the first and the last run of their row: too few could
     mask = _runs_mask((tall + 2, wide + 2), row - top, start - left, end - left)
     paper_row, paper_start, paper_end, paper = _pieces(~mask)
     _, which = np.unique(paper, return_inverse=True)  # 0: the paper round the box (its first run), outside
@@ -3960,9 +3965,9 @@ def _ring_band(t, k):
     if areas[1:][areas[1:] >= _RING_GAP * tall * wide].sum() < _RING_HOLE * tall * wide:
         return None
     solid = (mask | _runs_mask(mask.shape, paper_row[gap], paper_start[gap], paper_end[gap]))[1:-1]
-    first = np.argmax(solid, axis=1)  # each row's first run of ink (the box's rows all hold some)
-    stop = np.argmin(solid | (np.arange(wide + 2) < first[:, None]), axis=1)  # the paper after it
-    width = int(np.sort(stop - first)[(tall - 1) // 4])
+    begin = np.argmax(solid, axis=1)  # each row's first run of ink (the box's rows all hold some)
+    stop = np.argmin(solid | (np.arange(wide + 2) < begin[:, None]), axis=1)  # the paper after it
+    width = int(np.sort(stop - begin)[(tall - 1) // 4])
     out = which == 0
     band = _dilated(_runs_mask(mask.shape, paper_row[out], paper_start[out], paper_end[out]), width + 1) & mask
     ring = int(np.count_nonzero(band))

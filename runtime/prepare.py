@@ -534,6 +534,11 @@ def _ring_band(t, k):
     runs = t["run_piece"] == k
     row, start, end = t["row"][runs], t["start"][runs], t["end"][runs]
     top, left, tall, wide = t["top"][k] - 1, t["left"][k] - 1, int(t["tall"][k]), int(t["wide"][k])
+    first = np.ones(len(row), dtype=bool)  # each row's first run and last run (runs are in reading order)
+    first[1:] = row[1:] != row[:-1]
+    last = np.roll(first, -1)
+    if np.maximum(start[last] - end[first], 0).sum() < _RING_HOLE * tall * wide:
+        return None  # a hole's pixels lie between the first and the last run of their row: too few could
     mask = _runs_mask((tall + 2, wide + 2), row - top, start - left, end - left)
     paper_row, paper_start, paper_end, paper = _pieces(~mask)
     _, which = np.unique(paper, return_inverse=True)  # 0: the paper round the box (its first run), outside
@@ -543,9 +548,9 @@ def _ring_band(t, k):
     if areas[1:][areas[1:] >= _RING_GAP * tall * wide].sum() < _RING_HOLE * tall * wide:
         return None
     solid = (mask | _runs_mask(mask.shape, paper_row[gap], paper_start[gap], paper_end[gap]))[1:-1]
-    first = np.argmax(solid, axis=1)  # each row's first run of ink (the box's rows all hold some)
-    stop = np.argmin(solid | (np.arange(wide + 2) < first[:, None]), axis=1)  # the paper after it
-    width = int(np.sort(stop - first)[(tall - 1) // 4])
+    begin = np.argmax(solid, axis=1)  # each row's first run of ink (the box's rows all hold some)
+    stop = np.argmin(solid | (np.arange(wide + 2) < begin[:, None]), axis=1)  # the paper after it
+    width = int(np.sort(stop - begin)[(tall - 1) // 4])
     out = which == 0
     band = _dilated(_runs_mask(mask.shape, paper_row[out], paper_start[out], paper_end[out]), width + 1) & mask
     ring = int(np.count_nonzero(band))
