@@ -200,7 +200,7 @@ def _reduced(g, side=_MAX_SIDE, grid=None):
 def _window(a, reduce, r):
     """`reduce` (np.maximum or np.minimum; on a boolean picture np.maximum is "any") over each element's
     (2 * r + 1)^2 neighbourhood, edges repeated: along rows, then along columns — a square's extreme is the extreme
-    of its rows' extremes, exactly. Serves the paper's cells and the pixels near ink alike."""
+    of its rows' extremes, exactly. Serves the paper's cells, the pixels near ink and those near a ring's outside."""
     h, w = a.shape
     padded = np.pad(a, ((0, 0), (r, r)), mode="edge")
     across = padded[:, :w].copy()
@@ -507,20 +507,6 @@ def _runs_mask(shape, row, start, end):
     return np.cumsum(steps, axis=1)[:, :-1] > 0
 
 
-def _dilated(mask, r):
-    """The boolean picture `mask` with every set pixel grown to the (2 r + 1)^2 square round it (clipped at the
-    edges), by counting set pixels along rows, then along columns: exact, and as quick for any `r`."""
-    for axis in (1, 0):
-        n = mask.shape[axis]
-        counted = np.cumsum(mask, axis=axis, dtype=np.int64)
-        counted = np.concatenate([np.zeros_like(np.take(counted, [0], axis=axis)), counted], axis=axis)
-        at = np.arange(n)
-        mask = np.take(counted, np.minimum(at + r + 1, n), axis=axis) > np.take(
-            counted, np.maximum(at - r, 0), axis=axis
-        )
-    return mask
-
-
 def _ring_band(t, k):
     """The pixels of piece `k` of `t` that ring the rest of it, as (band, top, left): a boolean picture of the
     piece's box with one pixel of paper round it, placed at (top, left) — or None. A circle or box drawn round a
@@ -552,9 +538,10 @@ def _ring_band(t, k):
     stop = np.argmin(solid | (np.arange(wide + 2) < begin[:, None]), axis=1)  # the paper after it
     width = int(np.sort(stop - begin)[(tall - 1) // 4])
     out = which == 0
-    band = _dilated(_runs_mask(mask.shape, paper_row[out], paper_start[out], paper_end[out]), width + 1) & mask
+    outside = _runs_mask(mask.shape, paper_row[out], paper_start[out], paper_end[out])
+    band = _window(outside, np.maximum, width + 1) & mask
     ring = int(np.count_nonzero(band))
-    if 4 * (int(np.count_nonzero(mask)) - ring) < ring or ring > _FRAME_FILL * tall * wide:
+    if 4 * (int(t["mass"][k]) - ring) < ring or ring > _FRAME_FILL * tall * wide:
         return None
     return band, top, left
 
