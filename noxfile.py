@@ -31,6 +31,31 @@ def install(session: nox.Session, *groups: str) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
 
 
+FONTS = "/usr/share/fonts/truetype"
+SYSTEM_PACKAGES = {  # Debian package: what shows it is installed
+    "chromium": lambda: shutil.which("chromium") is not None,  # the page's browser tests and its screenshot
+    "nodejs": lambda: shutil.which("node") is not None,  # the JavaScript twin's parity (verify) and tests
+    "fonts-dejavu-core": lambda: os.path.isfile(f"{FONTS}/dejavu/DejaVuSans.ttf"),  # printed digits: training and
+    "fonts-liberation": lambda: os.path.isfile(f"{FONTS}/liberation/LiberationSans-Regular.ttf"),  # the benchmark
+}
+
+
+def system_packages(session: nox.Session) -> None:
+    """Install the Debian packages the project needs and this machine lacks (apt-get, as root or through a
+    password-less sudo). Where that cannot be done, say what is missing and go on: Node's checks fail with that
+    message, browser tests skip with it, and the benchmark's table notes the fonts it could not measure."""
+    missing = [name for name, present in SYSTEM_PACKAGES.items() if not present()]
+    if not missing:
+        return
+    root = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    if shutil.which("apt-get") is None or (root and shutil.which("sudo") is None):
+        session.warn(f"missing Debian packages, not installed here (no apt-get or no root): {' '.join(missing)}")
+        return
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run(*root, "apt-get", "update", "-qq", external=True, env=env)
+    session.run(*root, "apt-get", "install", "-y", "-qq", *missing, external=True, env=env)
+
+
 def pyenv_env() -> dict[str, str]:
     """An environment in which pyenv's `python3.X` shims run every installed version (shims only run selected
     ones), the current choice first; empty without pyenv. Only the portability sessions need it."""
@@ -50,6 +75,7 @@ def pyenv_env() -> dict[str, str]:
 def build(session: nox.Session) -> None:
     """The main job: train the default model, generate the artifact, verify it against torch, draw the report."""
     install(session, "run")
+    system_packages(session)
     session.run("python", "-m", "train", "--out", CHECKPOINT, *session.posargs)
     session.run("python", "-m", "codegen", "--checkpoint", CHECKPOINT, "--out", ARTIFACT)
     session.run("python", "-m", "codegen.verify", "--checkpoint", CHECKPOINT, "--artifact", ARTIFACT)
@@ -67,6 +93,7 @@ def generate(session: nox.Session) -> None:
 def verify(session: nox.Session) -> None:
     """Prove the committed artifact is current, runs without torch, and matches torch on all 1,797 digits."""
     install(session, "run")
+    system_packages(session)
     session.run("python", "-m", "codegen.verify", "--checkpoint", CHECKPOINT, "--artifact", ARTIFACT)
 
 
@@ -74,6 +101,7 @@ def verify(session: nox.Session) -> None:
 def report(session: nox.Session) -> None:
     """Draw reports/index.html from the committed checkpoint and artifact; refresh the README's images in docs/."""
     install(session, "run")
+    system_packages(session)
     session.run("python", "-m", "report", *session.posargs)
 
 
@@ -81,6 +109,7 @@ def report(session: nox.Session) -> None:
 def study(session: nox.Session) -> None:
     """Cross-validated study on the training part, plus each config's reported test score (cached); redraws."""
     install(session, "run")
+    system_packages(session)
     session.run("python", "-m", "train.study", *session.posargs)
     session.run("python", "-m", "report")
 
@@ -89,6 +118,7 @@ def study(session: nox.Session) -> None:
 def evaluate(session: nox.Session) -> None:
     """Train, generate and score the default config on split seeds 0-4, beside SVC, kNN and MLPClassifier."""
     install(session, "run")
+    system_packages(session)
     runs = str(paths.EVALUATION_RUNS)
     seeds = session.posargs or ["0", "1", "2", "3", "4"]
     for seed in seeds:  # exactly the two commands a user would run to reproduce one split
@@ -103,6 +133,7 @@ def evaluate(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite (pytest); pass pytest options after --."""
     install(session, "test")
+    system_packages(session)
     session.run("pytest", *(session.posargs or ["-q"]))
 
 
@@ -110,6 +141,7 @@ def tests(session: nox.Session) -> None:
 def seeds(session: nox.Session) -> None:
     """The whole test suite against the models of training seeds 0-4 (`-- 1 3` for some): no test passes on luck."""
     install(session, "test")
+    system_packages(session)
     runs = str(paths.SEED_RUNS)
     for seed in session.posargs or ["0", "1", "2", "3", "4"]:
         model, artifact = f"{runs}/seed-{seed}.pt", f"{runs}/seed-{seed}.py"
@@ -156,6 +188,7 @@ if any("portability" in arg for arg in sys.argv[1:]):
 def realinput(session: nox.Session) -> None:
     """The real-input benchmark: pens, fonts, paper, light, clutter, canvas exports, phone photos; docs/realinput."""
     install(session, "run")
+    system_packages(session)
     session.run("python", "-m", "report.realinput", *session.posargs)
 
 
@@ -177,12 +210,14 @@ def bench(session: nox.Session) -> None:
 def page(session: nox.Session) -> None:
     """Drive the drawing page in headless Chromium and save the README's screenshot (docs/page.png)."""
     install(session, "test")
+    system_packages(session)
     session.run("pytest", "tests/test_page.py", "-q", env={"DIGITS_INFER_SCREENSHOT": "docs/page.png"})
 
 
 @nox.session(python=PYTHON, default=False)
 def dev(session: nox.Session) -> None:
     """Make `.venv` with every dependency group, for running `python -m train …` and pytest by hand."""
+    system_packages(session)
     session.run("python", "-m", "venv", ".venv")
     session.run(".venv/bin/python", "-m", "pip", "install", "--quiet", "--upgrade", "pip", external=True)
     session.run(

@@ -23,7 +23,8 @@ PAGE = MODEL_ARTIFACT.with_suffix(".html")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python (pip install playwright)")
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="needs Chromium: apt-get install -y chromium (Debian's package; .ci/run installs it)"
+    CHROMIUM is None,
+    reason="needs Chromium: apt-get install -y chromium (Debian's package; the nox sessions install it)",
 )
 
 # Strokes in a 280x280 square of the drawing area, one list of points per pen-down, the way a person draws each digit:
