@@ -41,8 +41,7 @@ _LIGHT_SETTLE = 1  # then the darkest over (2 * settle + 1)^2 cells: the estimat
 _LIGHT_MIN_SIDE = 64  # smaller pictures (a crop, MNIST's 28x28) are taken as evenly lit
 _PAPER_SHARE = 0.75  # once evened, what is at least this bright is paper (the estimate is coarse where light changes)
 _SURE_PAPER = 0.9  # ... but grey between the two is ink within _GREY_REACH pixels of darker ink (a pencil's grains),
-_GREY_REACH = 2  # and at least this bright a cell's paper for sure: its mean there corrects the estimate on a ramp,
-_PAPER_MEAN_REACH = 3  # taken over (2 * reach + 1)^2 cells, wider than the boldest pen (a fifth of the picture)
+_GREY_REACH = 2  # and at least this bright a cell's paper for sure: its mean there corrects the estimate on a ramp
 # When nothing is darker than that, faint ink (a light pencil, a faded print) is looked for: what is darker than this
 # share of the paper nearby, read only if one piece of it spans _FAINT_SPAN of the picture's longer side (a blank
 # sheet's noise makes specks, not strokes).
@@ -198,17 +197,16 @@ def _reduced(g, side=_MAX_SIDE, grid=None):
     return means if grid is None else _on_grid(means, grid)
 
 
-def _window(a, reduce, r, mode="edge"):
+def _window(a, reduce, r):
     """`reduce` (np.maximum or np.minimum; on a boolean picture np.maximum is "any") over each element's
     (2 * r + 1)^2 neighbourhood, edges repeated: along rows, then along columns — a square's extreme is the extreme
-    of its rows' extremes, exactly. Serves the paper's cells, the pixels near ink and those near a ring's outside.
-    With np.add and mode="constant" (nothing beyond the edges): the sums of the paper's cells, exact when theirs are."""
+    of its rows' extremes, exactly. Serves the paper's cells, the pixels near ink and those near a ring's outside."""
     h, w = a.shape
-    padded = np.pad(a, ((0, 0), (r, r)), mode=mode)
+    padded = np.pad(a, ((0, 0), (r, r)), mode="edge")
     across = padded[:, :w].copy()
     for j in range(1, 2 * r + 1):
         reduce(across, padded[:, j : j + w], out=across)
-    padded = np.pad(across, ((r, r), (0, 0)), mode=mode)
+    padded = np.pad(across, ((r, r), (0, 0)), mode="edge")
     out = padded[:h].copy()
     for i in range(1, 2 * r + 1):
         reduce(out, padded[i : i + h], out=out)
@@ -251,17 +249,13 @@ def _paper(g):
 
 
 def _paper_means(g, cells, side):
-    """The settled cells of `_paper` (`side` pixels a side) raised to the mean of the sure paper round them — the
-    pixels of the (2 _PAPER_MEAN_REACH + 1)^2 cells about each that are at least _SURE_PAPER of their own cell's
-    settled light — where that is brighter and is at least half of those cells' pixels: a new array. Where light
-    falls off, the settled estimate keeps a cell behind the light (_LIGHT_SETTLE), so a pencil's grey strokes on the
-    ramp read as paper; the mean of the paper round a cell is its light at the cell's centre, where the
-    interpolation puts it. A cell's own paper would not do: a bold stroke covers cells that hold little paper, or
-    only the stroke's light grains, and a pencil's stroke fell apart where it crossed a shadow's edge (pencil on a
-    sheet partly in shadow 87 -> 95 % in the real-input benchmark). Under even light the settled cells are the
-    brightest pixels nearby, above any mean: nothing changes — except inside a blot of ink wider than the closing
-    reaches, whose cells the paper round them now raises (a very bold digit is no longer hollowed). The sums are of
-    values on the input grid, at most 7^2 32^2 of them: exact in any order."""
+    """The settled cells of `_paper` (`side` pixels a side) raised to the mean of their sure paper — their pixels
+    at least _SURE_PAPER of the cell's settled light — where that is brighter and is at least half of the cell: a new
+    array. Where light falls off, the settled estimate keeps a cell behind the light (_LIGHT_SETTLE), so a pencil's
+    grey strokes on the ramp read as paper; the mean of a cell's paper is its light at the cell's centre, where the
+    interpolation puts it. Under even light the settled cells are the brightest pixels nearby, above any cell's
+    mean: nothing changes. The sums are of values on the input grid, at most 32^2 of them per cell: exact in any
+    order."""
     h, w = g.shape
     rows, columns = np.arange(0, h, side), np.arange(0, w, side)
     at_least = np.repeat(np.repeat(_SURE_PAPER * cells, side, axis=1)[:, :w], side, axis=0)[:h]
@@ -269,7 +263,6 @@ def _paper_means(g, cells, side):
     total = np.add.reduceat(np.add.reduceat(np.where(sure, g, 0.0), columns, axis=1), rows)
     count = np.add.reduceat(np.add.reduceat(sure.astype(np.int64), columns, axis=1), rows)
     size = np.outer(np.minimum(rows + side, h) - rows, np.minimum(columns + side, w) - columns)
-    total, count, size = (_window(a, np.add, _PAPER_MEAN_REACH, mode="constant") for a in (total, count, size))
     mean = total / np.maximum(count, 1)
     return np.where(2 * count >= size, np.maximum(cells, mean), cells)
 
@@ -869,7 +862,6 @@ PREPARE = {  # prepare()'s constants, for those who draw or reproduce its steps
     "paper_share": _PAPER_SHARE,
     "sure_paper": _SURE_PAPER,
     "grey_reach": _GREY_REACH,
-    "paper_mean_reach": _PAPER_MEAN_REACH,
     "faint_share": _FAINT_SHARE,
     "faint_span": _FAINT_SPAN,
     "faint_noise": _FAINT_NOISE,
